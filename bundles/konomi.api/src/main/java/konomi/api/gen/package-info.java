@@ -1,0 +1,7 @@
+/** Generating images (unstable until 1.0). */
+@Export
+@Version("0.1.0")
+package konomi.api.gen;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,70 @@
+package konomi.detect.cascade;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.bytedeco.opencv.opencv_objdetect.CascadeClassifier;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
+
+import konomi.api.FaceDetector;
+import konomi.api.KonomiException;
+import konomi.api.model.ModelDescriptor;
+import konomi.api.model.ModelFactory;
+
+/**
+ * Loads cascade model bundles ({@code Konomi-Model: detector;type=cascade;...}) as face detectors.
+ * Parameter changes in ConfigAdmin apply to the next detection without reloading any model.
+ */
+@Component(configurationPid = CascadeConfig.PID, service = ModelFactory.class,
+        property = {ModelFactory.KIND + "=detector", ModelFactory.TYPE + "=cascade"})
+@Designate(ocd = CascadeConfig.class)
+public class CascadeDetectorFactory implements ModelFactory<FaceDetector> {
+
+    private volatile Map<String, Object> config = Map.of();
+
+    @Activate
+    @Modified
+    void configure(Map<String, Object> properties) {
+        // validate now so that a bad .cfg is reported when it is read, not at the next detection
+        CascadeParams.resolve(CascadeConfig.PID, properties::get);
+        this.config = Map.copyOf(properties);
+    }
+
+    @Override
+    public Class<FaceDetector> serviceType() {
+        return FaceDetector.class;
+    }
+
+    @Override
+    public FaceDetector create(ModelDescriptor d, Path modelFile) {
+        Map<String, String> attrs = d.attributes();
+        CascadeParams.resolve(d.bundle() + " Konomi-Model", attrs::get); // fail early on bad header values
+        if (!Files.isRegularFile(modelFile)) {
+            throw new KonomiException(d.file() + ": model file missing from bundle " + d.bundle());
+        }
+        CascadeClassifier classifier = new CascadeClassifier();
+        boolean loaded;
+        try {
+            loaded = classifier.load(modelFile.toString());
+        } catch (RuntimeException e) {
+            loaded = false;
+        }
+        if (!loaded || classifier.empty()) {
+            classifier.close();
+            throw new KonomiException(d.file() + " in " + d.bundle() + ": not an OpenCV cascade classifier file");
+        }
+        return new CascadeFaceDetector(d.name(), classifier,
+                () -> CascadeParams.resolve(CascadeConfig.PID, config::get, attrs::get));
+    }
+
+    @Override
+    public void dispose(FaceDetector detector) {
+        if (detector instanceof CascadeFaceDetector c) {
+            c.close();
+        }
+    }
+}

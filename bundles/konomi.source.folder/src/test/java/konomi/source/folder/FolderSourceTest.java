@@ -1,0 +1,57 @@
+package konomi.source.folder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import konomi.api.KonomiException;
+import konomi.api.SourceItem;
+
+class FolderSourceTest {
+
+    @Test
+    void streamsImagesRecursivelyInPathOrderAndSkipsOtherFiles(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("b/c"));
+        for (String f : List.of("z.PNG", "a.jpg", "b/c/x.webp", "b/y.bmp", "notes.txt", ".hidden.jpg", "b/c/w.jpeg")) {
+            Files.write(dir.resolve(f), new byte[] {1});
+        }
+        try (Stream<SourceItem> s = new FolderSource().open(dir.toString())) {
+            assertThat(s.map(SourceItem::id)).containsExactly("a.jpg", "b/c/w.jpeg", "b/c/x.webp", "b/y.bmp", "z.PNG");
+        }
+    }
+
+    @Test
+    void readsBytesOnlyWhenAsked(@TempDir Path dir) throws Exception {
+        Files.write(dir.resolve("a.jpg"), new byte[] {1, 2, 3});
+        try (Stream<SourceItem> s = new FolderSource().open(dir.toString())) {
+            SourceItem item = s.findFirst().orElseThrow();
+            Files.delete(dir.resolve("a.jpg"));
+            assertThatThrownBy(item::read).isInstanceOf(java.io.IOException.class);
+        }
+    }
+
+    @Test
+    void missingFolderIsAOneLineErrorNamingIt(@TempDir Path dir) {
+        String missing = dir.resolve("nope").toString();
+        assertThatThrownBy(() -> new FolderSource().open(missing))
+                .isInstanceOf(KonomiException.class)
+                .hasMessage(missing + ": folder not found");
+    }
+
+    @Test
+    void aSingleImageFileIsAFolderOfOne(@TempDir Path dir) throws Exception {
+        Path f = Files.write(dir.resolve("one.png"), new byte[] {1});
+        try (Stream<SourceItem> s = new FolderSource().open(f.toString())) {
+            assertThat(s.map(SourceItem::id)).containsExactly("one.png");
+        }
+        Path txt = Files.write(dir.resolve("one.txt"), new byte[] {1});
+        assertThatThrownBy(() -> new FolderSource().open(txt.toString())).hasMessageContaining("not an image file");
+    }
+}
