@@ -1,0 +1,160 @@
+package konomi.launcher;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceListener;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * Runs Gogo command lines from the launcher, outside any bundle. Gogo's API lives in the gogo.runtime
+ * bundle, which the launcher's class loader cannot see, so the calls go through reflection on the
+ * interfaces loaded from that bundle. Before a line runs, the launcher waits until its command is
+ * registered (DS registers commands asynchronously at start-up), so scripts never race start-up.
+ */
+public final class GogoSession implements AutoCloseable {
+    static final int OK = 0, FAILED = 1, USAGE = 2;
+    private static final String PROCESSOR = "org.apache.felix.service.command.CommandProcessor";
+    private static final String SESSION = "org.apache.felix.service.command.CommandSession";
+    private static final Pattern COMMAND = Pattern.compile("^\\s*(?:([A-Za-z_][\\w.-]*):)?([A-Za-z_][\\w-]*)(\\s*=)?");
+
+    private final BundleContext ctx;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean debug;
+    private final Object session;
+    private final Method execute;
+    private final Method format;
+    private final Method close;
+    private final AtomicLong lastServiceEvent = new AtomicLong(System.currentTimeMillis());
+    private final ServiceListener listener = e -> lastServiceEvent.set(System.currentTimeMillis());
+
+    /** The outcome of a line: exit status and the one-line message printed for failures. */
+    public record Result(int status, String message) {
+    }
+
+    public GogoSession(BundleContext ctx, InputStream in, PrintStream out, PrintStream err, boolean debug) {
+        this.ctx = ctx;
+        this.out = out;
+        this.err = err;
+        this.debug = debug;
+        ctx.addServiceListener(listener);
+        ServiceReference<?> ref = await(() -> ctx.getServiceReference(PROCESSOR), 10_000);
+        if (ref == null) {
+            throw new LaunchException("the Gogo shell did not start (is org.apache.felix.gogo.runtime in bundle/?)");
+        }
+        try {
+            Object processor = ctx.getService(ref);
+            ClassLoader gogo = processor.getClass().getClassLoader();
+            Class<?> processorType = gogo.loadClass(PROCESSOR);
+            Class<?> sessionType = gogo.loadClass(SESSION);
+            session = processorType.getMethod("createSession", InputStream.class, OutputStream.class, OutputStream.class)
+                    .invoke(processor, in, out, err);
+            execute = sessionType.getMethod("execute", CharSequence.class);
+            format = sessionType.getMethod("format", Object.class, int.class);
+            close = sessionType.getMethod("close");
+        } catch (ReflectiveOperationException e) {
+            throw new LaunchException("cannot open a Gogo session: " + e, e);
+        }
+    }
+
+    /** Runs one statement; prints its result (if any) on out and a one-line error on err. */
+    public Result run(String line) {
+        awaitCommand(line);
+        try {
+            Object result = execute.invoke(session, line);
+            if (result != null) {
+                out.println(format.invoke(session, result, 0));
+            }
+            out.flush();
+            return new Result(OK, null);
+        } catch (InvocationTargetException e) {
+            return failure(line, e.getCause());
+        } catch (ReflectiveOperationException e) {
+            return failure(line, e);
+        }
+    }
+
+    private Result failure(String line, Throwable t) {
+        out.flush();
+        String type = t.getClass().getName();
+        String msg = t.getMessage() == null ? t.toString() : t.getMessage();
+        int status;
+        if (type.endsWith("CommandNotFoundException")) {
+            status = USAGE;
+            msg = "unknown command: " + msg.replaceFirst("^Command not found: ", "") + " (konomi help lists the commands)";
+        } else if (type.endsWith("SyntaxError")) {
+            status = USAGE;
+            msg = "syntax error: " + msg;
+        } else if (t instanceof IllegalArgumentException) {
+            status = USAGE;
+            Matcher m = COMMAND.matcher(line);
+            String cmd = m.find() ? (m.group(1) == null ? "" : m.group(1) + ":") + m.group(2) : line;
+            msg = msg.startsWith("Cannot coerce") ? "wrong arguments for " + cmd + " (konomi help " + cmd + " shows its usage)" : msg;
+        } else {
+            status = FAILED;
+            if (!type.startsWith("konomi.")) {
+                msg = type.substring(type.lastIndexOf('.') + 1) + ": " + msg;
+            }
+        }
+        if (debug) {
+            t.printStackTrace(err);
+        }
+        return new Result(status, msg);
+    }
+
+    /**
+     * Waits until the line's command is registered, or until services have been quiet for a while
+     * (then it does not exist and Gogo reports it), at most 15 s.
+     */
+    void awaitCommand(String line) {
+        Matcher m = COMMAND.matcher(line);
+        if (!m.find() || m.group(3) != null) {
+            return; // not a command call (assignment, closure ...)
+        }
+        String scope = m.group(1), function = m.group(2);
+        String filter = "(&(osgi.command.function=" + function + ")" + (scope == null ? "(osgi.command.scope=*)" : "(osgi.command.scope=" + scope + ")") + ")";
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                ServiceReference<?>[] refs = ctx.getServiceReferences((String) null, filter);
+                if (refs != null && refs.length > 0) {
+                    return;
+                }
+            } catch (InvalidSyntaxException e) {
+                return;
+            }
+            if (System.currentTimeMillis() - lastServiceEvent.get() > 750) {
+                return;
+            }
+            KonomiRuntime.sleep(10);
+        }
+    }
+
+    private static <T> T await(java.util.function.Supplier<T> s, long ms) {
+        long deadline = System.currentTimeMillis() + ms;
+        T v;
+        while ((v = s.get()) == null && System.currentTimeMillis() < deadline) {
+            KonomiRuntime.sleep(10);
+        }
+        return v;
+    }
+
+    @Override
+    public void close() {
+        try {
+            ctx.removeServiceListener(listener);
+            close.invoke(session);
+        } catch (ReflectiveOperationException | IllegalStateException ignored) {
+            // the framework is going down anyway
+        }
+    }
+}
