@@ -5,13 +5,12 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
 
 /**
@@ -34,19 +33,18 @@ public final class GogoSession implements AutoCloseable {
     private final Method execute;
     private final Method format;
     private final Method close;
-    private final AtomicLong lastServiceEvent = new AtomicLong(System.currentTimeMillis());
-    private final ServiceListener listener = e -> lastServiceEvent.set(System.currentTimeMillis());
+    private final LongSupplier lastServiceEvent;
 
     /** The outcome of a line: exit status and the one-line message printed for failures. */
     public record Result(int status, String message) {
     }
 
-    public GogoSession(BundleContext ctx, InputStream in, PrintStream out, PrintStream err, boolean debug) {
-        this.ctx = ctx;
+    public GogoSession(KonomiRuntime rt, InputStream in, PrintStream out, PrintStream err, boolean debug) {
+        this.ctx = rt.context();
+        this.lastServiceEvent = rt::lastServiceEvent;
         this.out = out;
         this.err = err;
         this.debug = debug;
-        ctx.addServiceListener(listener);
         ServiceReference<?> ref = await(() -> ctx.getServiceReference(PROCESSOR), 10_000);
         if (ref == null) {
             throw new LaunchException("the Gogo shell did not start (is org.apache.felix.gogo.runtime in bundle/?)");
@@ -132,7 +130,7 @@ public final class GogoSession implements AutoCloseable {
             } catch (InvalidSyntaxException e) {
                 return;
             }
-            if (System.currentTimeMillis() - lastServiceEvent.get() > 750) {
+            if (System.currentTimeMillis() - lastServiceEvent.getAsLong() > 750) {
                 return;
             }
             KonomiRuntime.sleep(10);
@@ -151,7 +149,6 @@ public final class GogoSession implements AutoCloseable {
     @Override
     public void close() {
         try {
-            ctx.removeServiceListener(listener);
             close.invoke(session);
         } catch (ReflectiveOperationException | IllegalStateException ignored) {
             // the framework is going down anyway

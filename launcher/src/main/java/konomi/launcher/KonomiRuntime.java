@@ -6,9 +6,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import org.apache.felix.framework.Felix;
@@ -17,6 +19,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.ServiceReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +35,7 @@ public final class KonomiRuntime implements AutoCloseable {
     private final Felix felix;
     private final Path storage;
     private final List<String> startFailures = new ArrayList<>();
+    private final AtomicLong lastServiceEvent = new AtomicLong(System.currentTimeMillis());
 
     private KonomiRuntime(KonomiHome home, Felix felix, Path storage) {
         this.home = home;
@@ -65,7 +69,8 @@ public final class KonomiRuntime implements AutoCloseable {
         cfg.put("felix.log.logger", new FelixLog());
         cfg.put("felix.log.level", debug ? "4" : "2");
         cfg.put("ds.loglevel", debug ? "debug" : "warn");
-        cfg.put("felix.cm.dir", h.data().resolve("config").toString());
+        // ConfigAdmin keeps its store in the per-process cache: configuration lives in etc/*.cfg (and
+        // deploy/*.cfg), which FileInstall applies at every start, so files are the single source of truth
         cfg.put("felix.fileinstall.dir", h.deploy() + "," + h.etc());
         cfg.put("felix.fileinstall.poll", "250");
         cfg.put("felix.fileinstall.noInitialDelay", "true");
@@ -86,6 +91,7 @@ public final class KonomiRuntime implements AutoCloseable {
         KonomiRuntime rt = new KonomiRuntime(h, felix, storage);
         try {
             felix.init();
+            felix.getBundleContext().addServiceListener(e -> rt.lastServiceEvent.set(System.currentTimeMillis()));
             felix.start();
             rt.installAndStart(bundles);
         } catch (BundleException | IOException e) {
@@ -134,26 +140,75 @@ public final class KonomiRuntime implements AutoCloseable {
         return home;
     }
 
+    /** When a service was last registered, modified or unregistered: start-up has settled when this is old. */
+    public long lastServiceEvent() {
+        return lastServiceEvent.get();
+    }
+
     /**
-     * Waits until FileInstall has installed every jar already in deploy/ and nothing is still starting,
-     * so a command sees the same models as the previous session did.
+     * Waits until FileInstall has installed every jar already in deploy/ and applied every .cfg in etc/
+     * and deploy/, and services have settled, so a command sees the same models and settings as the
+     * previous session did.
      */
     public void awaitDeployed(long timeoutMs) {
         long deadline = System.currentTimeMillis() + timeoutMs;
-        List<String> wanted;
-        try (Stream<Path> s = Files.list(home.deploy())) {
-            wanted = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar") && !n.startsWith(".")).toList();
-        } catch (IOException e) {
+        List<String> jars = new ArrayList<>(), cfgs = new ArrayList<>();
+        for (Path dir : List.of(home.deploy(), home.etc())) {
+            try (Stream<Path> s = Files.list(dir)) {
+                s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).forEach(n -> {
+                    if (n.endsWith(".jar")) {
+                        jars.add(n);
+                    } else if (n.endsWith(".cfg") || n.endsWith(".config")) {
+                        cfgs.add(n);
+                    }
+                });
+            } catch (IOException e) {
+                // a missing folder has nothing to wait for
+            }
+        }
+        if (jars.isEmpty() && cfgs.isEmpty()) {
             return;
         }
         while (System.currentTimeMillis() < deadline) {
             Bundle[] all = context().getBundles();
-            boolean done = wanted.stream().allMatch(n -> Arrays.stream(all).anyMatch(b -> b.getLocation().endsWith("/" + n)
+            boolean bundlesDone = jars.stream().allMatch(n -> Arrays.stream(all).anyMatch(b -> b.getLocation().endsWith("/" + n)
                     && b.getState() != Bundle.STARTING));
-            if (done) {
+            if (bundlesDone && configFiles().containsAll(cfgs) && System.currentTimeMillis() - lastServiceEvent.get() > 150) {
                 return;
             }
             sleep(20);
+        }
+        LOG.warn("deploy/etc not fully applied within {} ms", timeoutMs);
+    }
+
+    /** Names of the files FileInstall has turned into configurations (ConfigAdmin is a bundle: reflection). */
+    private List<String> configFiles() {
+        BundleContext ctx = context();
+        ServiceReference<?> ref = ctx.getServiceReference("org.osgi.service.cm.ConfigurationAdmin");
+        if (ref == null) {
+            return List.of();
+        }
+        Object cm = ctx.getService(ref);
+        try {
+            ClassLoader l = cm.getClass().getClassLoader();
+            Class<?> cmType = l.loadClass("org.osgi.service.cm.ConfigurationAdmin");
+            Class<?> confType = l.loadClass("org.osgi.service.cm.Configuration");
+            Object[] confs = (Object[]) cmType.getMethod("listConfigurations", String.class)
+                    .invoke(cm, "(felix.fileinstall.filename=*)");
+            List<String> names = new ArrayList<>();
+            for (Object c : confs == null ? new Object[0] : confs) {
+                Dictionary<?, ?> props = (Dictionary<?, ?>) confType.getMethod("getProperties").invoke(c);
+                String f = props == null ? null : String.valueOf(props.get("felix.fileinstall.filename"));
+                if (f != null) {
+                    names.add(f.substring(f.lastIndexOf('/') + 1));
+                }
+            }
+            return names;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debug("cannot list configurations", e);
+            return List.of();
+        } finally {
+            ctx.ungetService(ref);
         }
     }
 

@@ -94,7 +94,7 @@ public final class Main {
                 return GogoSession.OK;
             }
             rt.awaitDeployed(5_000);
-            try (GogoSession session = new GogoSession(rt.context(), System.in, out, err, debug)) {
+            try (GogoSession session = new GogoSession(rt, System.in, out, err, debug)) {
                 return script != null ? runScript(session, Path.of(script), err) : runLine(session, commandLine(command), err);
             }
         } catch (LaunchException e) {

@@ -5,11 +5,10 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -17,8 +16,7 @@ import java.util.stream.Stream;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.framework.ServiceReference;
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
@@ -27,6 +25,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
+import konomi.api.Box;
 import konomi.api.Face;
 import konomi.api.FaceDetector;
 import konomi.api.Image;
@@ -42,7 +41,7 @@ import konomi.imaging.Images;
  */
 @Component(service = DetectCommands.class, configurationPid = DetectCommands.PID, property = {
         "osgi.command.scope=detect", "osgi.command.function=run", "osgi.command.function=list",
-        "osgi.command.function=use"})
+        "osgi.command.function=use", "osgi.command.function=eval"})
 public class DetectCommands {
     static final String PID = "konomi.detect";
     static final String TARGET = "detector.target";
@@ -58,10 +57,15 @@ public class DetectCommands {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     private volatile List<ImageSource> sources;
 
-    @Reference
-    private ConfigurationAdmin configAdmin;
+    private Path etc;
 
     @Activate
+    void activate(BundleContext context, Map<String, Object> props) {
+        String e = context.getProperty("konomi.etc");
+        etc = Path.of(e == null ? "etc" : e);
+        configure(props);
+    }
+
     @Modified
     void configure(Map<String, Object> props) {
         Object t = props.get(TARGET);
@@ -100,16 +104,80 @@ public class DetectCommands {
             @Descriptor("folder (or single image) to read") String folder) throws IOException {
         PrintStream stdout = System.out;
         Bound detector = waitForDetector();
-        ImageSource source = source(folder);
-        long t0 = System.nanoTime();
         Table table = new Table("file", "faces", "boxes");
-        List<String> errors = new ArrayList<>();
-        int images = 0, faces = 0;
-        try (AtomicFile csv = out.isEmpty() ? null : new AtomicFile(Path.of(out), force);
-             Stream<SourceItem> items = source.open(folder)) {
+        int[] counts = new int[2];
+        Run run;
+        try (AtomicFile csv = out.isEmpty() ? null : new AtomicFile(Path.of(out), force)) {
             if (csv != null) {
                 csv.writer().write("file,x1,y1,x2,y2,confidence\n");
             }
+            run = detectEach(detector, folder, (id, found) -> {
+                counts[0]++;
+                counts[1] += found.size();
+                table.row(id, found.size(), found.stream()
+                        .map(f -> f.box() + "@" + String.format(Locale.ROOT, "%.2f", f.confidence()))
+                        .collect(Collectors.joining(" ")));
+                if (csv != null) {
+                    for (Face f : found) {
+                        csv.writer().write(csvField(id) + "," + f.box() + "," + String.format(Locale.ROOT, "%.4f", f.confidence()) + "\n");
+                    }
+                }
+            });
+            if (csv != null) {
+                csv.commit();
+            }
+        }
+        table.print(stdout);
+        stdout.printf(Locale.ROOT, "%d images, %d faces, %d skipped in %.2f s (%.1f images/s), detector %s %s%n",
+                counts[0], counts[1], run.errors.size(), run.seconds, counts[0] / Math.max(run.seconds, 1e-9),
+                detector.detector.name(), detector.props.getOrDefault("konomi.version", ""));
+        if (!out.isEmpty()) {
+            stdout.println("wrote " + Path.of(out).toAbsolutePath());
+        }
+        run.errors.forEach(e -> System.err.println("skipped " + e));
+    }
+
+    @Descriptor("measure the active detector on labelled images: recall and precision at its settings, and AP "
+            + "over its confidence ranking, matching boxes at IoU >= --iou")
+    public void eval(
+            @Descriptor("labelled boxes, CSV with header file,x1,y1,x2,y2 (default: <folder>/boxes.csv)")
+            @Parameter(names = {"-b", "--boxes"}, absentValue = "") String boxes,
+            @Descriptor("IoU a detection needs to match a labelled box")
+            @Parameter(names = {"--iou"}, absentValue = "0.5") double iou,
+            @Descriptor("folder of labelled images") String folder) throws IOException {
+        Bound detector = waitForDetector();
+        Map<String, List<Box>> truth = BoxesCsv.read(boxes.isEmpty() ? Path.of(folder, "boxes.csv") : Path.of(boxes));
+        Map<String, List<Face>> found = new java.util.HashMap<>();
+        // an image without labelled boxes has no faces: each of its detections is a false positive
+        Run run = detectEach(detector, folder, found::put);
+        DetectionMetrics m = DetectionMetrics.of(truth, found, iou);
+        String at = String.format(Locale.ROOT, "%.2f", iou);
+        new Table("metric", "value")
+                .row("detector", detector.detector.name() + " " + detector.props.getOrDefault("konomi.version", ""))
+                .row("images", found.size())
+                .row("labelled faces", m.truths())
+                .row("detections", m.detections())
+                .row("true positives", m.truePositives())
+                .row("recall@" + at, String.format(Locale.ROOT, "%.3f", m.recall()))
+                .row("precision@" + at, String.format(Locale.ROOT, "%.3f", m.precision()))
+                .row("AP@" + at, String.format(Locale.ROOT, "%.3f", m.ap()))
+                .print(System.out);
+        run.errors.forEach(e -> System.err.println("skipped " + e));
+    }
+
+    private interface Sink {
+        void accept(String id, List<Face> faces) throws IOException;
+    }
+
+    private record Run(List<String> errors, double seconds) {
+    }
+
+    /** Streams the folder through the detector; unreadable images are collected as errors, never fatal. */
+    private Run detectEach(Bound detector, String folder, Sink sink) throws IOException {
+        ImageSource source = source(folder);
+        long t0 = System.nanoTime();
+        List<String> errors = new ArrayList<>();
+        try (Stream<SourceItem> items = source.open(folder)) {
             for (SourceItem item : (Iterable<SourceItem>) items::iterator) {
                 List<Face> found;
                 try {
@@ -122,33 +190,10 @@ public class DetectCommands {
                     errors.add(e.getMessage());
                     continue;
                 }
-                images++;
-                faces += found.size();
-                table.row(item.id(), found.size(), found.stream()
-                        .map(f -> f.box() + "@" + String.format(Locale.ROOT, "%.2f", f.confidence()))
-                        .collect(Collectors.joining(" ")));
-                if (csv != null) {
-                    for (Face f : found) {
-                        csv.writer().write(csvField(item.id()) + "," + f.box() + ","
-                                + String.format(Locale.ROOT, "%.4f", f.confidence()) + "\n");
-                    }
-                }
-            }
-            if (csv != null) {
-                csv.commit();
+                sink.accept(item.id(), found);
             }
         }
-        double secs = (System.nanoTime() - t0) / 1e9;
-        table.print(stdout);
-        stdout.printf(Locale.ROOT, "%d images, %d faces, %d skipped in %.2f s (%.1f images/s), detector %s %s%n",
-                images, faces, errors.size(), secs, images / Math.max(secs, 1e-9), detector.detector.name(),
-                detector.props.getOrDefault("konomi.version", ""));
-        if (!out.isEmpty()) {
-            stdout.println("wrote " + Path.of(out).toAbsolutePath());
-        }
-        for (String e : errors) {
-            System.err.println("skipped " + e);
-        }
+        return new Run(errors, (System.nanoTime() - t0) / 1e9);
     }
 
     @Descriptor("list the installed face detectors; * marks the one detect:run uses")
@@ -166,8 +211,8 @@ public class DetectCommands {
         }
     }
 
-    @Descriptor("make detect:run use the named detector (kept across restarts); 'auto' picks the newest default")
-    public void use(@Descriptor("detector name from detect:list, or auto") String name) throws IOException, InterruptedException {
+    @Descriptor("make detect:run use the named detector, kept in etc/konomi.detect.cfg; 'auto' picks the newest installed")
+    public void use(@Descriptor("detector name from detect:list, or auto") String name) throws InterruptedException {
         String filter = null;
         if (!"auto".equals(name)) {
             if (all.stream().noneMatch(r -> name.equals(r.getProperty("konomi.name")))) {
@@ -175,25 +220,20 @@ public class DetectCommands {
             }
             filter = "(konomi.name=" + name.replaceAll("([\\\\()*])", "\\\\$1") + ")";
         }
-        Configuration c = configAdmin.getConfiguration(PID, "?");
-        Dictionary<String, Object> props = c.getProperties() == null ? new Hashtable<>() : c.getProperties();
-        if (filter == null) {
-            props.remove(TARGET);
-        } else {
-            props.put(TARGET, filter);
-        }
-        c.update(props);
-        // ConfigAdmin delivers asynchronously: wait so that the next command already uses the new detector
+        // The choice is a configuration file that FileInstall feeds to ConfigAdmin, which DS applies to
+        // the "detector" reference: visible and editable in etc/, and the same at every start.
+        ConfigFile.set(etc.resolve(PID + ".cfg"), TARGET, filter);
         long deadline = System.currentTimeMillis() + WAIT_MS;
         while (System.currentTimeMillis() < deadline) {
             Bound b = active;
-            if (b != null && java.util.Objects.equals(filter, target) && ("auto".equals(name) || name.equals(b.props.get("konomi.name")))) {
+            if (b != null && Objects.equals(filter, target) && ("auto".equals(name) || name.equals(b.props.get("konomi.name")))) {
                 System.out.println("detector " + b.props.get("konomi.name") + " " + b.props.get("konomi.version") + " active");
                 return;
             }
             Thread.sleep(20);
         }
-        throw new KonomiException("detector '" + name + "' did not become active within " + WAIT_MS / 1000 + " s");
+        throw new KonomiException("detector '" + name + "' did not become active within " + WAIT_MS / 1000
+                + " s (is " + etc + " watched?)");
     }
 
     private Bound waitForDetector() {

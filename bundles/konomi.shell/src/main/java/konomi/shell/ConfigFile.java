@@ -1,0 +1,53 @@
+package konomi.shell;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Properties;
+
+import konomi.api.KonomiException;
+
+/** Edits one key of a FileInstall {@code .cfg} file, keeping the others; written atomically. */
+final class ConfigFile {
+    private ConfigFile() {
+    }
+
+    /** Sets {@code key} to {@code value}, or removes it when value is null. */
+    static void set(Path file, String key, String value) {
+        Properties p = new Properties();
+        try {
+            if (Files.exists(file)) {
+                try (Reader r = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+                    p.load(r);
+                }
+            }
+            if (value == null) {
+                p.remove(key);
+            } else {
+                p.setProperty(key, value);
+            }
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            // a dot name: FileInstall ignores it until the move makes it whole
+            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
+            try {
+                try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.ISO_8859_1)) {
+                    p.store(w, "written by Konomi");
+                }
+                try {
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new KonomiException(file + ": cannot update configuration: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package konomi.shell;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import konomi.api.Box;
+import konomi.api.Face;
+
+/**
+ * Detection quality against labelled boxes, PASCAL VOC style: detections of all images are ranked by
+ * confidence, each is a true positive when it overlaps a not yet matched truth box of its image with
+ * IoU >= the threshold; AP is the area under the interpolated precision/recall curve (all points).
+ */
+record DetectionMetrics(int truths, int detections, int truePositives, double recall, double precision, double ap) {
+
+    static DetectionMetrics of(Map<String, List<Box>> truth, Map<String, List<Face>> found, double iouThreshold) {
+        record Det(String image, Face face) {
+        }
+        List<Det> dets = new ArrayList<>();
+        found.forEach((img, faces) -> faces.forEach(f -> dets.add(new Det(img, f))));
+        dets.sort(Comparator.comparingDouble((Det d) -> d.face.confidence()).reversed());
+        int n = truth.values().stream().mapToInt(List::size).sum();
+        Set<String> matched = new HashSet<>();
+        double[] precision = new double[dets.size()], recall = new double[dets.size()];
+        int tp = 0;
+        for (int i = 0; i < dets.size(); i++) {
+            Det d = dets.get(i);
+            List<Box> boxes = truth.getOrDefault(d.image, List.of());
+            int best = -1;
+            double bestIou = iouThreshold;
+            for (int j = 0; j < boxes.size(); j++) {
+                double iou = boxes.get(j).iou(d.face.box());
+                if (iou >= bestIou && !matched.contains(d.image + "#" + j)) {
+                    best = j;
+                    bestIou = iou;
+                }
+            }
+            if (best >= 0) {
+                matched.add(d.image + "#" + best);
+                tp++;
+            }
+            precision[i] = (double) tp / (i + 1);
+            recall[i] = n == 0 ? 0 : (double) tp / n;
+        }
+        double ap = 0, prevRecall = 0;
+        for (int i = 0; i < dets.size(); i++) {
+            double maxPrecision = 0;
+            for (int k = i; k < dets.size(); k++) {
+                maxPrecision = Math.max(maxPrecision, precision[k]);
+            }
+            ap += (recall[i] - prevRecall) * maxPrecision;
+            prevRecall = recall[i];
+        }
+        return new DetectionMetrics(n, dets.size(), tp, n == 0 ? 0 : (double) tp / n,
+                dets.isEmpty() ? 0 : (double) tp / dets.size(), ap);
+    }
+}
