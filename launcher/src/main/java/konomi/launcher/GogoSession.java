@@ -45,7 +45,7 @@ public final class GogoSession implements AutoCloseable {
         this.out = out;
         this.err = err;
         this.debug = debug;
-        ServiceReference<?> ref = await(() -> ctx.getServiceReference(PROCESSOR), 10_000);
+        ServiceReference<?> ref = await(() -> first(ctx, PROCESSOR), 10_000);
         if (ref == null) {
             throw new LaunchException("the Gogo shell did not start (is org.apache.felix.gogo.runtime in bundle/?)");
         }
@@ -123,7 +123,7 @@ public final class GogoSession implements AutoCloseable {
         long deadline = System.currentTimeMillis() + 15_000;
         while (System.currentTimeMillis() < deadline) {
             try {
-                ServiceReference<?>[] refs = ctx.getServiceReferences((String) null, filter);
+                ServiceReference<?>[] refs = ctx.getAllServiceReferences(null, filter);
                 if (refs != null && refs.length > 0) {
                     return;
                 }
@@ -134,6 +134,19 @@ public final class GogoSession implements AutoCloseable {
                 return;
             }
             KonomiRuntime.sleep(10);
+        }
+    }
+
+    /**
+     * The launcher sees none of the bundles' classes, so it asks for all references: the assignability
+     * filter of getServiceReference would hide services whose package the system bundle cannot wire to.
+     */
+    static ServiceReference<?> first(BundleContext ctx, String type) {
+        try {
+            ServiceReference<?>[] refs = ctx.getAllServiceReferences(type, null);
+            return refs == null ? null : java.util.Arrays.stream(refs).max(Comparable::compareTo).orElse(null);
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException(e);
         }
     }
 

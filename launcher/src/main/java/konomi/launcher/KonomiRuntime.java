@@ -184,7 +184,7 @@ public final class KonomiRuntime implements AutoCloseable {
     /** Names of the files FileInstall has turned into configurations (ConfigAdmin is a bundle: reflection). */
     private List<String> configFiles() {
         BundleContext ctx = context();
-        ServiceReference<?> ref = ctx.getServiceReference("org.osgi.service.cm.ConfigurationAdmin");
+        ServiceReference<?> ref = GogoSession.first(ctx, "org.osgi.service.cm.ConfigurationAdmin");
         if (ref == null) {
             return List.of();
         }

@@ -179,10 +179,9 @@ public class DetectCommands {
         List<String> errors = new ArrayList<>();
         try (Stream<SourceItem> items = source.open(folder)) {
             for (SourceItem item : (Iterable<SourceItem>) items::iterator) {
-                List<Face> found;
+                Image image;
                 try {
-                    Image image = Images.decode(item.id(), item.read());
-                    found = detector.detector.detect(image);
+                    image = Images.decode(item.id(), item.read());
                 } catch (IOException e) {
                     errors.add(item.id() + ": cannot read: " + e.getMessage());
                     continue;
@@ -190,7 +189,8 @@ public class DetectCommands {
                     errors.add(e.getMessage());
                     continue;
                 }
-                sink.accept(item.id(), found);
+                // a detector failure (bad configuration ...) is not the image's fault: it ends the command
+                sink.accept(item.id(), detector.detector.detect(image));
             }
         }
         return new Run(errors, (System.nanoTime() - t0) / 1e9);

@@ -156,15 +156,23 @@ public class ModelCommands {
         return waiting.isEmpty() ? null : waiting.get(0);
     }
 
+    /** deploy/x.jar for FileInstall's bundles, app/x.jar for the application's own, else the location. */
     private String shortLocation(String location) {
         if (location == null) {
             return "";
         }
-        String d = deploy.toUri().toString();
-        if (location.startsWith(d)) {
-            return "deploy/" + location.substring(d.length());
+        if (location.startsWith("reference:")) {
+            return "app/" + location.substring(location.lastIndexOf('/') + 1);
         }
-        int slash = location.lastIndexOf('/');
-        return location.startsWith("reference:") || location.startsWith("file:") ? "app/" + location.substring(slash + 1) : location;
+        if (location.startsWith("file:")) {
+            try {
+                Path p = Path.of(java.net.URI.create(location)).toAbsolutePath();
+                Path d = deploy.toAbsolutePath();
+                return p.startsWith(d) ? "deploy/" + d.relativize(p) : p.toString();
+            } catch (IllegalArgumentException e) {
+                return location;
+            }
+        }
+        return location;
     }
 }

@@ -9,6 +9,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import konomi.api.FaceDetector;
 import konomi.api.KonomiException;
@@ -24,14 +26,26 @@ import konomi.api.model.ModelFactory;
 @Designate(ocd = CascadeConfig.class)
 public class CascadeDetectorFactory implements ModelFactory<FaceDetector> {
 
-    private volatile Map<String, Object> config = Map.of();
+    private static final Logger LOG = LoggerFactory.getLogger(CascadeDetectorFactory.class);
 
+    private volatile Map<String, Object> config = Map.of();
+    private volatile String configSource = CascadeConfig.PID;
+
+    /**
+     * Keeps the configuration even when invalid: detection then fails with the reason (naming the .cfg
+     * file) instead of quietly running on the previous values.
+     */
     @Activate
     @Modified
     void configure(Map<String, Object> properties) {
-        // validate now so that a bad .cfg is reported when it is read, not at the next detection
-        CascadeParams.resolve(CascadeConfig.PID, properties::get);
-        this.config = Map.copyOf(properties);
+        Object file = properties.get("felix.fileinstall.filename");
+        configSource = file == null ? CascadeConfig.PID : file.toString().replaceFirst("^file:", "");
+        config = Map.copyOf(properties);
+        try {
+            CascadeParams.resolve(configSource, config::get);
+        } catch (KonomiException e) {
+            LOG.error(e.getMessage());
+        }
     }
 
     @Override
@@ -58,7 +72,7 @@ public class CascadeDetectorFactory implements ModelFactory<FaceDetector> {
             throw new KonomiException(d.file() + " in " + d.bundle() + ": not an OpenCV cascade classifier file");
         }
         return new CascadeFaceDetector(d.name(), classifier,
-                () -> CascadeParams.resolve(CascadeConfig.PID, config::get, attrs::get));
+                () -> CascadeParams.resolve(configSource, config::get, attrs::get));
     }
 
     @Override

@@ -1,6 +1,5 @@
 package konomi.detect.cascade;
 
-import java.util.Map;
 import java.util.function.Function;
 
 import konomi.api.KonomiException;
@@ -10,15 +9,6 @@ record CascadeParams(double scaleFactor, int minNeighbors, int minSize, int maxS
 
     static final CascadeParams DEFAULTS = new CascadeParams(1.1, 5, 24, 0, true);
 
-    CascadeParams {
-        if (!(scaleFactor > 1.0) || scaleFactor > 4) {
-            throw new KonomiException("scaleFactor must be in (1, 4], not " + scaleFactor);
-        }
-        if (minNeighbors < 0 || minSize < 1 || maxSize < 0) {
-            throw new KonomiException("minNeighbors >= 0, minSize >= 1 and maxSize >= 0 required, got "
-                    + minNeighbors + ", " + minSize + ", " + maxSize);
-        }
-    }
 
     /**
      * Looks each key up in the given sources, first hit wins.
@@ -27,17 +17,20 @@ record CascadeParams(double scaleFactor, int minNeighbors, int minSize, int maxS
      */
     @SafeVarargs
     static CascadeParams resolve(String where, Function<String, Object>... sources) {
-        return new CascadeParams(
+        CascadeParams p = new CascadeParams(
                 number(where, "scaleFactor", DEFAULTS.scaleFactor, sources).doubleValue(),
                 integer(where, "minNeighbors", DEFAULTS.minNeighbors, sources),
                 integer(where, "minSize", DEFAULTS.minSize, sources),
                 integer(where, "maxSize", DEFAULTS.maxSize, sources),
                 Boolean.parseBoolean(String.valueOf(lookup("equalizeHist", DEFAULTS.equalizeHist, sources))));
-    }
-
-    static Map<String, Object> asMap(CascadeParams p) {
-        return Map.of("scaleFactor", p.scaleFactor, "minNeighbors", p.minNeighbors, "minSize", p.minSize,
-                "maxSize", p.maxSize, "equalizeHist", p.equalizeHist);
+        if (!(p.scaleFactor > 1.0) || p.scaleFactor > 4) {
+            throw new KonomiException(where + ": scaleFactor must be in (1, 4], not " + p.scaleFactor);
+        }
+        if (p.minNeighbors < 0 || p.minSize < 1 || p.maxSize < 0) {
+            throw new KonomiException(where + ": minNeighbors >= 0, minSize >= 1 and maxSize >= 0 required, got "
+                    + p.minNeighbors + ", " + p.minSize + ", " + p.maxSize);
+        }
+        return p;
     }
 
     @SafeVarargs

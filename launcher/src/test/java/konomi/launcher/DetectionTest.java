@@ -1,0 +1,76 @@
+package konomi.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Detection on the real illustrations of ../shared/data/anime_illustrations_plain against its 31
+ * hand-checked boxes, inside a real framework. Floors are the figures measured on 2026-11-23 with the
+ * shipped lbpcascade_animeface and upstream's parameters (no tuning on these images), minus a margin.
+ */
+class DetectionTest {
+    static final Path PLAIN = TestShell.SHARED.resolve("data/anime_illustrations_plain");
+    @TempDir
+    static Path home;
+    static TestShell shell;
+
+    @BeforeAll
+    static void start() {
+        shell = new TestShell(home);
+    }
+
+    @AfterAll
+    static void stop() {
+        shell.close();
+    }
+
+    @Test
+    void detectsFacesInRealIllustrationsAndWritesCsvInOriginalPixels(@TempDir Path tmp) throws Exception {
+        Path csv = tmp.resolve("faces.csv");
+        TestShell.Result r = shell.run("detect:run --out " + csv + " " + PLAIN);
+        assertThat(r.status()).as(r.message()).isZero();
+        assertThat(r.out()).contains("jonathonyan_detect_04.jpg", "12 images", "detector animeface 1.0.0");
+        List<String> rows = Files.readAllLines(csv);
+        assertThat(rows.get(0)).isEqualTo("file,x1,y1,x2,y2,confidence");
+        assertThat(rows).hasSizeGreaterThan(20);
+        // a face the cascade finds in jonathonyan_detect_03.jpg, labelled 69,41,153,125
+        assertThat(rows).anyMatch(l -> l.startsWith("jonathonyan_detect_03.jpg,") && iou(l, 69, 41, 153, 125) > 0.8);
+    }
+
+    @Test
+    void recallPrecisionAndApOnTheLabelledBoxes() {
+        TestShell.Result r = shell.run("detect:eval " + PLAIN);
+        assertThat(r.status()).as(r.message()).isZero();
+        double recall = metric(r.out(), "recall@0.50"), precision = metric(r.out(), "precision@0.50");
+        System.out.printf(Locale.ROOT, "[detect:eval default] recall %.3f precision %.3f AP %.3f%n", recall, precision,
+                metric(r.out(), "AP@0.50"));
+        assertThat(metric(r.out(), "labelled faces")).isEqualTo(31);
+        assertThat(recall).isGreaterThanOrEqualTo(0.70);    // measured 0.742
+        assertThat(precision).isGreaterThanOrEqualTo(0.95); // measured 1.000
+    }
+
+    static double metric(String table, String name) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\s+([0-9.]+)").matcher(table);
+        assertThat(m.find()).as("metric " + name + " in\n" + table).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static double iou(String csvRow, int x1, int y1, int x2, int y2) {
+        String[] f = csvRow.split(",");
+        int a1 = Integer.parseInt(f[1]), b1 = Integer.parseInt(f[2]), a2 = Integer.parseInt(f[3]), b2 = Integer.parseInt(f[4]);
+        double iw = Math.max(0, Math.min(a2, x2) - Math.max(a1, x1)), ih = Math.max(0, Math.min(b2, y2) - Math.max(b1, y1));
+        double inter = iw * ih;
+        return inter / ((double) (a2 - a1) * (b2 - b1) + (double) (x2 - x1) * (y2 - y1) - inter);
+    }
+}
