@@ -1,0 +1,92 @@
+package konomi.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code launcher/konomi} script as a user runs it: output, one-line errors and exit codes. */
+class LauncherTest {
+    @TempDir
+    static Path home;
+
+    record Run(int status, String out, String err) {
+    }
+
+    static Run konomi(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of("konomi").toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("KONOMI_HOME", home.toString());
+        Path out = Files.createTempFile(home, "out", ".txt"), err = Files.createTempFile(home, "err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("konomi " + String.join(" ", args) + " finished").isTrue();
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aCommandPrintsItsResultAndExitsZero() throws Exception {
+        Run r = konomi("detect:run", DetectionTest.PLAIN.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("xavierjiezou_1.jpg", "12 images");
+        assertThat(home.resolve("deploy")).isDirectory();
+        assertThat(home.resolve("etc")).isDirectory();
+    }
+
+    @Test
+    void aFailingCommandExitsOneWithOneLineAndNoStackTrace() throws Exception {
+        Run r = konomi("detect:run", "/no/such/folder");
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("konomi: /no/such/folder: folder not found");
+    }
+
+    @Test
+    void unknownCommandsAndWrongArgumentsExitTwo() throws Exception {
+        Run unknown = konomi("detect:nope");
+        assertThat(unknown.status()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown command: detect:nope");
+        Run missingArg = konomi("detect:run");
+        assertThat(missingArg.status()).isEqualTo(2);
+        assertThat(missingArg.err()).contains("wrong arguments for detect:run");
+        assertThat(konomi("--bogus").status()).isEqualTo(2);
+    }
+
+    @Test
+    void scriptsRunToTheEndOrStopAtTheFirstFailingLine(@TempDir Path dir) throws Exception {
+        Path ok = Files.writeString(dir.resolve("ok.gosh"), """
+                # list, then detect on one picture
+                detect:list
+                detect:run %s
+                echo all done
+                """.formatted(DetectionTest.PLAIN.resolve("jonathonyan_detect_03.jpg")));
+        Run good = konomi("run", ok.toString());
+        assertThat(good.status()).as(good.err()).isZero();
+        assertThat(good.out()).contains("animeface", "jonathonyan_detect_03.jpg", "all done");
+
+        Path bad = Files.writeString(dir.resolve("bad.gosh"), """
+                # line 1 is a comment
+                detect:list
+                detect:run /no/such/folder
+                echo never printed
+                """);
+        Run failed = konomi("run", bad.toString());
+        assertThat(failed.status()).isEqualTo(1);
+        assertThat(failed.err().strip()).isEqualTo("konomi: " + bad + ":3: /no/such/folder: folder not found");
+        assertThat(failed.out()).doesNotContain("never printed");
+
+        Path typo = Files.writeString(dir.resolve("typo.gosh"), "detect:list\ndetect:rnu x\n");
+        Run typoRun = konomi("run", typo.toString());
+        assertThat(typoRun.status()).isEqualTo(2);
+        assertThat(typoRun.err()).contains("typo.gosh:2: unknown command: detect:rnu");
+    }
+}
