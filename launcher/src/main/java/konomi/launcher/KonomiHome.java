@@ -7,7 +7,7 @@ import java.nio.file.Path;
 /**
  * The user's Konomi folder (default {@code ~/.konomi}, or {@code KONOMI_HOME}): {@code deploy/} for model
  * bundles and {@code .cfg} files (watched by FileInstall), {@code etc/} for configuration (also watched),
- * {@code data/} for state Konomi keeps (ConfigAdmin), {@code log/}, and {@code cache/} for per-run files.
+ * {@code log/}, and {@code cache/} for per-run files (the framework cache of each running process).
  */
 record KonomiHome(Path root) {
 
@@ -33,10 +33,6 @@ record KonomiHome(Path root) {
         return root.resolve("etc");
     }
 
-    Path data() {
-        return root.resolve("data");
-    }
-
     Path log() {
         return root.resolve("log");
     }
@@ -47,7 +43,7 @@ record KonomiHome(Path root) {
 
     /** Creates the folders on first start; fails with a one-line reason if the home is unusable. */
     KonomiHome create() {
-        for (Path p : new Path[] {deploy(), etc(), data(), log(), cache()}) {
+        for (Path p : new Path[] {deploy(), etc(), log(), cache()}) {
             try {
                 Files.createDirectories(p);
             } catch (IOException e) {

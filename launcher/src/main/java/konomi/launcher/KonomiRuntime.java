@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class KonomiRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KonomiRuntime.class);
+    private static final String SHELL = "org.apache.felix.gogo.jline";
 
     private final KonomiHome home;
     private final Felix felix;
@@ -80,8 +81,9 @@ public final class KonomiRuntime implements AutoCloseable {
         cfg.put("felix.fileinstall.log.level", "1");
         cfg.put("felix.fileinstall.log.default", "jul");
         cfg.put("gosh.args", interactive ? "" : "--nointeractive --noshutdown");
-        cfg.put("gosh.home", dist.resolve("gosh").toString());
         if (!interactive) {
+            // a profile without line-reader settings (the stock one needs a console); see dist/gosh/etc
+            cfg.put("gosh.home", dist.resolve("gosh").toString());
             System.setProperty("org.jline.terminal.dumb", "true"); // no console wanted, and no warning about it
         }
         cfg.put("konomi.home", h.root().toString());
@@ -114,9 +116,14 @@ public final class KonomiRuntime implements AutoCloseable {
                 }
             }
         }
+        // the console (gogo.jline) starts last, once the commands it offers are there
+        installed.sort(Comparator.comparing((Bundle b) -> SHELL.equals(b.getSymbolicName())));
         for (Bundle b : installed) {
             if (b.getHeaders("").get(Constants.FRAGMENT_HOST) != null) {
                 continue;
+            }
+            if (SHELL.equals(b.getSymbolicName())) {
+                awaitQuiet(150, 5000);
             }
             try {
                 b.start();
@@ -209,6 +216,14 @@ public final class KonomiRuntime implements AutoCloseable {
             return List.of();
         } finally {
             ctx.ungetService(ref);
+        }
+    }
+
+    /** Waits until no service has changed for {@code quietMs}, at most {@code timeoutMs}. */
+    void awaitQuiet(long quietMs, long timeoutMs) {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() - lastServiceEvent.get() < quietMs && System.currentTimeMillis() < deadline) {
+            sleep(10);
         }
     }
 

@@ -90,6 +90,7 @@ public final class Main {
         try {
             rt.startFailures().forEach(f -> err.println("konomi: bundle failed to start: " + f));
             if (interactive) {
+                out.println("Konomi shell: type help for the commands, help detect:run for one; Ctrl-D leaves.");
                 rt.awaitStop();
                 return GogoSession.OK;
             }
