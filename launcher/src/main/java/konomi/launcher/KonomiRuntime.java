@@ -176,16 +176,34 @@ public final class KonomiRuntime implements AutoCloseable {
         if (jars.isEmpty() && cfgs.isEmpty()) {
             return;
         }
+        long configured = 0;
         while (System.currentTimeMillis() < deadline) {
             Bundle[] all = context().getBundles();
             boolean bundlesDone = jars.stream().allMatch(n -> Arrays.stream(all).anyMatch(b -> b.getLocation().endsWith("/" + n)
                     && b.getState() != Bundle.STARTING));
-            if (bundlesDone && configFiles().containsAll(cfgs) && System.currentTimeMillis() - lastServiceEvent.get() > 150) {
+            if (bundlesDone && configured == 0 && configFiles().containsAll(cfgs)) {
+                configured = System.currentTimeMillis();
+            }
+            // ConfigAdmin has the files; DS applies them asynchronously and then shows them as service
+            // properties. A file no component uses (a typo in its PID) is given up on after a second.
+            if (configured > 0 && (filesOnServices().containsAll(cfgs) || System.currentTimeMillis() - configured > 1000)
+                    && System.currentTimeMillis() - lastServiceEvent.get() > 100) {
                 return;
             }
             sleep(20);
         }
         LOG.warn("deploy/etc not fully applied within {} ms", timeoutMs);
+    }
+
+    /** Names of the configuration files whose properties a registered service carries. */
+    private List<String> filesOnServices() {
+        try {
+            ServiceReference<?>[] refs = context().getAllServiceReferences(null, "(felix.fileinstall.filename=*)");
+            return refs == null ? List.of() : Arrays.stream(refs).map(r -> String.valueOf(r.getProperty("felix.fileinstall.filename")))
+                    .map(f -> f.substring(f.lastIndexOf('/') + 1)).toList();
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Names of the files FileInstall has turned into configurations (ConfigAdmin is a bundle: reflection). */

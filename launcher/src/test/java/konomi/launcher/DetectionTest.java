@@ -60,6 +60,22 @@ class DetectionTest {
         assertThat(precision).isGreaterThanOrEqualTo(0.95); // measured 1.000
     }
 
+    @Test
+    void apOverTheFullConfidenceRanking(@TempDir Path otherHome) throws Exception {
+        // minNeighbors=1 keeps every candidate so that AP sees the whole precision/recall curve
+        Files.createDirectories(otherHome.resolve("etc"));
+        Files.writeString(otherHome.resolve("etc/konomi.detect.cascade.cfg"), "minNeighbors=1\n");
+        try (TestShell all = new TestShell(otherHome)) {
+            TestShell.Result r = all.run("detect:eval " + PLAIN);
+            assertThat(r.status()).as(r.message()).isZero();
+            double ap = metric(r.out(), "AP@0.50");
+            System.out.printf(Locale.ROOT, "[detect:eval minNeighbors=1] recall %.3f precision %.3f AP %.3f%n",
+                    metric(r.out(), "recall@0.50"), metric(r.out(), "precision@0.50"), ap);
+            assertThat(metric(r.out(), "detections")).isGreaterThan(30);
+            assertThat(ap).isGreaterThanOrEqualTo(0.80); // measured 0.862
+        }
+    }
+
     static double metric(String table, String name) {
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\s+([0-9.]+)").matcher(table);
         assertThat(m.find()).as("metric " + name + " in\n" + table).isTrue();
