@@ -9,8 +9,6 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,21 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * hand-checked boxes, inside a real framework. Floors are the figures measured on 2026-11-23 with the
  * shipped lbpcascade_animeface and upstream's parameters (no tuning on these images), minus a margin.
  */
-class DetectionTest {
+class DetectionTest extends FrameworkTest {
     static final Path PLAIN = TestShell.SHARED.resolve("data/anime_illustrations_plain");
-    @TempDir
-    static Path home;
-    static TestShell shell;
-
-    @BeforeAll
-    static void start() {
-        shell = new TestShell(home);
-    }
-
-    @AfterAll
-    static void stop() {
-        shell.close();
-    }
 
     @Test
     void detectsFacesInRealIllustrationsAndWritesCsvInOriginalPixels(@TempDir Path tmp) throws Exception {

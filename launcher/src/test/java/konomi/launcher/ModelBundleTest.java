@@ -10,8 +10,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -23,24 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
  * deploy/, replaced by a newer version, swapped with detect:use, removed; broken ones reported.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ModelBundleTest {
+class ModelBundleTest extends FrameworkTest {
     static final Path CASCADE = TestShell.SHARED.resolve("models/lbpcascade_animeface/lbpcascade_animeface.xml");
     static final Path PLAIN = DetectionTest.PLAIN;
     @TempDir
-    static Path home;
-    @TempDir
     static Path work;
-    static TestShell shell;
-
-    @BeforeAll
-    static void start() {
-        shell = new TestShell(home);
-    }
-
-    @AfterAll
-    static void stop() {
-        shell.close();
-    }
 
     @Test
     @Order(1)

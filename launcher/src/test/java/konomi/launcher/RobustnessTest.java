@@ -6,26 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input inside a real framework: corrupt images are skipped and reported; ND4J works in a bundle. */
-class RobustnessTest {
-    @TempDir
-    static Path home;
-    static TestShell shell;
-
-    @BeforeAll
-    static void start() {
-        shell = new TestShell(home);
-    }
-
-    @AfterAll
-    static void stop() {
-        shell.close();
-    }
+class RobustnessTest extends FrameworkTest {
 
     @Test
     void corruptImagesAreSkippedAndListedAndTheRunGoesOn(@TempDir Path pics) throws Exception {

@@ -42,14 +42,19 @@ final class AtomicFile implements AutoCloseable {
     void commit() {
         try {
             writer.close();
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            move(tmp, target);
             committed = true;
         } catch (IOException e) {
             throw new KonomiException(target + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    /** Moves a finished temporary file into place in one step where the file system allows it. */
+    static void move(Path tmp, Path target) throws IOException {
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

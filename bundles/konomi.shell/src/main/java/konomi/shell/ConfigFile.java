@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Properties;
 
 import konomi.api.KonomiException;
@@ -38,11 +36,7 @@ final class ConfigFile {
                 try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.ISO_8859_1)) {
                     p.store(w, "written by Konomi");
                 }
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
+                AtomicFile.move(tmp, file);
             } finally {
                 Files.deleteIfExists(tmp);
             }

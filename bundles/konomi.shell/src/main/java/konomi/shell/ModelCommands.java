@@ -1,7 +1,6 @@
 package konomi.shell;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -75,11 +74,7 @@ public class ModelCommands {
             Path tmp = Files.createTempFile(deploy, ".install", ".tmp"); // FileInstall ignores dot files
             try {
                 Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING);
-                try {
-                    Files.move(tmp, installed, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, installed);
-                }
+                AtomicFile.move(tmp, installed);
             } finally {
                 Files.deleteIfExists(tmp);
             }
