@@ -74,7 +74,12 @@ public final class Main {
             }
         }
         KonomiHome h = KonomiHome.resolve(home);
-        configureLogging(h, debug);
+        try {
+            configureLogging(h, debug);
+        } catch (LaunchException e) {
+            err.println("konomi: " + e.getMessage());
+            return GogoSession.FAILED;
+        }
         Path dist = Path.of(System.getProperty("konomi.dist", "target/konomi"));
         boolean interactive = command.isEmpty();
         KonomiRuntime rt;
