@@ -53,6 +53,10 @@ public final class KonomiRuntime implements AutoCloseable {
      */
     public static KonomiRuntime start(Path dist, Path home, boolean interactive, boolean debug) {
         KonomiHome h = new KonomiHome(home.toAbsolutePath().normalize()).create();
+        // DL4J's oneDNN layer helpers are off unless asked for (see org.nd4j.nativeblas.Nd4jCpu here)
+        if (System.getProperty("org.eclipse.deeplearning4j.helpers.disable") == null) {
+            System.setProperty("org.eclipse.deeplearning4j.helpers.disable", "false");
+        }
         Path lib = dist.resolve("lib"), bundles = dist.resolve("bundle");
         if (!Files.isDirectory(lib) || !Files.isDirectory(bundles)) {
             throw new LaunchException(dist + ": not a built Konomi (lib/ and bundle/ missing); run ./mvnw -DskipTests package");

@@ -5,9 +5,16 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.opencv.opencv_core.Mat;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
+
+import konomi.api.Box;
 import konomi.api.Image;
 import konomi.api.KonomiException;
 
@@ -54,6 +61,54 @@ public final class Images {
             if (src != mat) {
                 src.close();
             }
+        }
+    }
+
+    /** The pixels inside the box (clipped to the image), copied. */
+    public static Image crop(Image image, Box box) {
+        int x1 = Math.max(0, box.x1()), y1 = Math.max(0, box.y1());
+        int x2 = Math.min(image.width(), box.x2()), y2 = Math.min(image.height(), box.y2());
+        if (x2 <= x1 || y2 <= y1) {
+            throw new KonomiException(image.id() + ": crop " + box + " is outside the image");
+        }
+        int c = image.channels(), w = x2 - x1, h = y2 - y1;
+        byte[] out = new byte[w * h * c];
+        for (int y = 0; y < h; y++) {
+            System.arraycopy(image.pixels(), ((y1 + y) * image.width() + x1) * c, out, y * w * c, w * c);
+        }
+        return new Image(image.id(), w, h, c, out);
+    }
+
+    /** A face box grown by {@code margin} of its size on every side, kept square and inside the image. */
+    public static Box withMargin(Box box, double margin, int width, int height) {
+        double side = Math.max(box.width(), box.height()) * (1 + 2 * margin);
+        double cx = (box.x1() + box.x2()) / 2.0, cy = (box.y1() + box.y2()) / 2.0;
+        int x1 = (int) Math.round(cx - side / 2), y1 = (int) Math.round(cy - side / 2);
+        int s = (int) Math.round(side);
+        return new Box(Math.max(0, x1), Math.max(0, y1), Math.min(width, x1 + s), Math.min(height, y1 + s));
+    }
+
+    /** Resized copy (area averaging when shrinking, bilinear when growing). */
+    public static Image resize(Image image, int width, int height) {
+        if (image.width() == width && image.height() == height) {
+            return image;
+        }
+        boolean shrink = width < image.width() && height < image.height();
+        try (Mat src = toMat(image); Mat dst = new Mat(); Size size = new Size(width, height)) {
+            opencv_imgproc.resize(src, dst, size, 0, 0, shrink ? opencv_imgproc.INTER_AREA : opencv_imgproc.INTER_LINEAR);
+            return fromMat(image.id(), dst);
+        }
+    }
+
+    /** Encodes as JPEG (quality 0-100), e.g. for report thumbnails. */
+    public static byte[] jpeg(Image image, int quality) {
+        try (Mat m = toMat(image); BytePointer buf = new BytePointer(); IntPointer params = new IntPointer(IMWRITE_JPEG_QUALITY, quality)) {
+            if (!imencode(".jpg", m, buf, params)) {
+                throw new KonomiException(image.id() + ": cannot encode JPEG");
+            }
+            byte[] out = new byte[(int) buf.limit()];
+            buf.get(out);
+            return out;
         }
     }
 

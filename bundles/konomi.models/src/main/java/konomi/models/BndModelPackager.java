@@ -62,6 +62,11 @@ public class BndModelPackager implements ModelPackager {
             Files.createDirectories(parent);
             Path tmp = Files.createTempFile(parent, "." + bsn, ".tmp");
             try {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException ignored) {
+                // not POSIX
+            }
+            try {
                 jar.write(tmp.toFile());
                 move(tmp, out);
             } finally {

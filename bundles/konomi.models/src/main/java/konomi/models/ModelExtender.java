@@ -155,7 +155,7 @@ public class ModelExtender implements ModelRegistry {
     private void load(Entry e) {
         ModelDescriptor d = e.descriptor;
         ServiceReference<ModelFactory<?>> ref = factories.stream()
-                .filter(r -> d.kind().equals(r.getProperty(ModelFactory.KIND)) && d.type().equals(r.getProperty(ModelFactory.TYPE)))
+                .filter(r -> matches(r.getProperty(ModelFactory.KIND), d.kind()) && matches(r.getProperty(ModelFactory.TYPE), d.type()))
                 .max(Comparator.naturalOrder()).orElse(null);
         if (ref == null) {
             e.error = "no installed bundle loads " + d.kind() + " models of type " + d.type();
@@ -254,6 +254,17 @@ public class ModelExtender implements ModelRegistry {
             }
             e.extracted = null;
         }
+    }
+
+    /** A factory property is one value or several (String[] or a collection). */
+    static boolean matches(Object property, String value) {
+        if (property instanceof String[] a) {
+            return java.util.Arrays.asList(a).contains(value);
+        }
+        if (property instanceof java.util.Collection<?> c) {
+            return c.contains(value);
+        }
+        return value.equals(property);
     }
 
     /** Newer versions of a model rank higher, so a name resolves to its newest installed version. */

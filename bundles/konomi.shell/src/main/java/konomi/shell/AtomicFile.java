@@ -29,6 +29,7 @@ final class AtomicFile implements AutoCloseable {
         try {
             Files.createDirectories(this.target.getParent());
             this.tmp = Files.createTempFile(this.target.getParent(), "." + this.target.getFileName(), ".tmp");
+            readableByAll(tmp);
             this.writer = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new KonomiException(target + ": cannot write: " + e.getMessage(), e);
@@ -46,6 +47,15 @@ final class AtomicFile implements AutoCloseable {
             committed = true;
         } catch (IOException e) {
             throw new KonomiException(target + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    /** Temporary files are created owner-only; results are ordinary files others may read. */
+    static void readableByAll(Path p) {
+        try {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException ignored) {
+            // not a POSIX file system: keep its default
         }
     }
 

@@ -32,6 +32,7 @@ final class ConfigFile {
             Files.createDirectories(file.toAbsolutePath().getParent());
             // a dot name: FileInstall ignores it until the move makes it whole
             Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
+            AtomicFile.readableByAll(tmp);
             try {
                 try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.ISO_8859_1)) {
                     p.store(w, "written by Konomi");

@@ -8,8 +8,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -33,66 +31,22 @@ import konomi.api.ImageSource;
 import konomi.api.KonomiException;
 import konomi.api.SourceItem;
 import konomi.imaging.Images;
+import konomi.shell.DetectorSelection.Bound;
 
 /**
  * {@code detect:run}, {@code detect:list}, {@code detect:use}. The active detector is the reference
  * named {@code detector}; {@code detect:use} sets its target filter in configuration {@code konomi.detect}
  * ({@code detector.target}), which ConfigAdmin persists and DS applies without a restart.
  */
-@Component(service = DetectCommands.class, configurationPid = DetectCommands.PID, property = {
+@Component(service = DetectCommands.class, property = {
         "osgi.command.scope=detect", "osgi.command.function=run", "osgi.command.function=list",
         "osgi.command.function=use", "osgi.command.function=eval"})
 public class DetectCommands {
-    static final String PID = "konomi.detect";
-    static final String TARGET = "detector.target";
-    private static final long WAIT_MS = 5000;
-
-    private record Bound(FaceDetector detector, Map<String, Object> props) {
-    }
-
-    private volatile Bound active;
-    private volatile String target;
-    private final List<ServiceReference<FaceDetector>> all = new CopyOnWriteArrayList<>();
+    @Reference
+    private DetectorSelection selection;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     private volatile List<ImageSource> sources;
-
-    private Path etc;
-
-    @Activate
-    void activate(BundleContext context, Map<String, Object> props) {
-        String e = context.getProperty("konomi.etc");
-        etc = Path.of(e == null ? "etc" : e);
-        configure(props);
-    }
-
-    @Modified
-    void configure(Map<String, Object> props) {
-        Object t = props.get(TARGET);
-        target = t == null ? null : t.toString();
-    }
-
-    @Reference(name = "detector", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindDetector(FaceDetector d, Map<String, Object> props) {
-        active = new Bound(d, props);
-    }
-
-    void unbindDetector(FaceDetector d) {
-        Bound b = active;
-        if (b != null && b.detector == d) {
-            active = null;
-        }
-    }
-
-    @Reference(service = FaceDetector.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addDetectorRef(ServiceReference<FaceDetector> ref) {
-        all.add(ref);
-    }
-
-    void removeDetectorRef(ServiceReference<FaceDetector> ref) {
-        all.remove(ref);
-    }
 
     @Descriptor("find anime faces in every image of a folder (recursive): prints file, face count and boxes "
             + "(x1,y1,x2,y2@confidence in original pixels); --out writes file,x1,y1,x2,y2,confidence rows")
@@ -103,7 +57,7 @@ public class DetectCommands {
             @Parameter(names = {"-f", "--force"}, absentValue = "false", presentValue = "true") boolean force,
             @Descriptor("folder (or single image) to read") String folder) throws IOException {
         PrintStream stdout = System.out;
-        Bound detector = waitForDetector();
+        Bound detector = selection.await();
         Table table = new Table("file", "faces", "boxes");
         int[] counts = new int[2];
         Run run;
@@ -130,7 +84,7 @@ public class DetectCommands {
         table.print(stdout);
         stdout.printf(Locale.ROOT, "%d images, %d faces, %d skipped in %.2f s (%.1f images/s), detector %s %s%n",
                 counts[0], counts[1], run.errors.size(), run.seconds, counts[0] / Math.max(run.seconds, 1e-9),
-                detector.detector.name(), detector.props.getOrDefault("konomi.version", ""));
+                detector.name(), detector.version());
         if (!out.isEmpty()) {
             stdout.println("wrote " + Path.of(out).toAbsolutePath());
         }
@@ -145,7 +99,7 @@ public class DetectCommands {
             @Descriptor("IoU a detection needs to match a labelled box")
             @Parameter(names = {"--iou"}, absentValue = "0.5") double iou,
             @Descriptor("folder of labelled images") String folder) throws IOException {
-        Bound detector = waitForDetector();
+        Bound detector = selection.await();
         Map<String, List<Box>> truth = BoxesCsv.read(boxes.isEmpty() ? Path.of(folder, "boxes.csv") : Path.of(boxes));
         Map<String, List<Face>> found = new java.util.HashMap<>();
         // an image without labelled boxes has no faces: each of its detections is a false positive
@@ -153,7 +107,7 @@ public class DetectCommands {
         DetectionMetrics m = DetectionMetrics.of(truth, found, iou);
         String at = String.format(Locale.ROOT, "%.2f", iou);
         new Table("metric", "value")
-                .row("detector", detector.detector.name() + " " + detector.props.getOrDefault("konomi.version", ""))
+                .row("detector", detector.name() + " " + detector.version())
                 .row("images", found.size())
                 .row("labelled faces", m.truths())
                 .row("detections", m.detections())
@@ -190,79 +144,38 @@ public class DetectCommands {
                     continue;
                 }
                 // a detector failure (bad configuration ...) is not the image's fault: it ends the command
-                sink.accept(item.id(), detector.detector.detect(image));
+                sink.accept(item.id(), detector.detector().detect(image));
             }
         }
         return new Run(errors, (System.nanoTime() - t0) / 1e9);
     }
 
-    @Descriptor("list the installed face detectors; * marks the one detect:run uses")
+    @Descriptor("list the installed face detectors; * marks the one detect:run and score:run use")
     public void list() {
-        Bound a = active;
+        Bound a = selection.active();
         Table t = new Table("", "name", "type", "version", "from");
-        all.stream().sorted(Comparator.comparing((ServiceReference<FaceDetector> r) -> String.valueOf(r.getProperty("konomi.name")))
+        selection.all().stream()
+                .sorted(Comparator.comparing((ServiceReference<FaceDetector> r) -> String.valueOf(r.getProperty("konomi.name")))
                         .thenComparing(Comparator.reverseOrder()))
-                .forEach(r -> t.row(a != null && a.props.get("service.id").equals(r.getProperty("service.id")) ? "*" : "",
+                .forEach(r -> t.row(a != null && a.props().get("service.id").equals(r.getProperty("service.id")) ? "*" : "",
                         r.getProperty("konomi.name"), r.getProperty("konomi.type"), r.getProperty("konomi.version"),
                         r.getProperty("konomi.model.bundle")));
         t.print(System.out);
         if (a == null) {
-            System.out.println(target == null ? "no detector installed" : "active detector " + target + " is not installed");
+            System.out.println(selection.target() == null ? "no detector installed" : "active detector " + selection.target() + " is not installed");
         }
     }
 
-    @Descriptor("make detect:run use the named detector, kept in etc/konomi.detect.cfg; 'auto' picks the newest installed")
+    @Descriptor("make detect:run and score:run use the named detector, kept in etc/konomi.detect.cfg; 'auto' picks the newest installed")
     public void use(@Descriptor("detector name from detect:list, or auto") String name) throws InterruptedException {
-        String filter = null;
-        if (!"auto".equals(name)) {
-            if (all.stream().noneMatch(r -> name.equals(r.getProperty("konomi.name")))) {
-                throw new KonomiException("no detector named '" + name + "'; installed: " + names());
-            }
-            filter = "(konomi.name=" + name.replaceAll("([\\\\()*])", "\\\\$1") + ")";
-        }
-        // The choice is a configuration file that FileInstall feeds to ConfigAdmin, which DS applies to
-        // the "detector" reference: visible and editable in etc/, and the same at every start.
-        ConfigFile.set(etc.resolve(PID + ".cfg"), TARGET, filter);
-        long deadline = System.currentTimeMillis() + WAIT_MS;
-        while (System.currentTimeMillis() < deadline) {
-            Bound b = active;
-            if (b != null && Objects.equals(filter, target) && ("auto".equals(name) || name.equals(b.props.get("konomi.name")))) {
-                System.out.println("detector " + b.props.get("konomi.name") + " " + b.props.get("konomi.version") + " active");
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new KonomiException("detector '" + name + "' did not become active within " + WAIT_MS / 1000
-                + " s (is " + etc + " watched?)");
-    }
-
-    private Bound waitForDetector() {
-        long deadline = System.currentTimeMillis() + WAIT_MS;
-        Bound b;
-        while ((b = active) == null && System.currentTimeMillis() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        if (b == null) {
-            throw new KonomiException(target == null ? "no face detector installed"
-                    : "detector " + target + " is not installed (detect:list shows the installed ones; detect:use <name> switches)");
-        }
-        return b;
+        Bound b = selection.use(name);
+        System.out.println("detector " + b.name() + " " + b.version() + " active");
     }
 
     private ImageSource source(String location) {
         List<ImageSource> s = sources == null ? List.of() : sources;
         return s.stream().filter(x -> x.accepts(location)).findFirst()
                 .orElseThrow(() -> new KonomiException(location + ": no image source understands this location"));
-    }
-
-    private String names() {
-        return all.stream().map(r -> String.valueOf(r.getProperty("konomi.name"))).distinct().sorted()
-                .collect(Collectors.joining(", "));
     }
 
     static String csvField(String s) {

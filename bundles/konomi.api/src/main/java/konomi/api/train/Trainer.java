@@ -1,23 +1,21 @@
 package konomi.api.train;
 
-import java.nio.file.Path;
-import java.util.Map;
-
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * Trains a model from a dataset (folder per class, CSV of ratings, YOLO boxes) and writes the model
- * file and a metrics file into an output folder.
+ * Trains a model from a dataset (a folder per class, or a CSV of {@code file,score} ratings) and writes
+ * the model file, checkpoints, the learning curve and metrics into an output folder. Registered with
+ * service property {@code konomi.name}.
  */
 @ConsumerType
 public interface Trainer {
     String name();
 
     /**
-     * @param dataset the dataset location
-     * @param output  the folder for checkpoints, the model file and metrics
-     * @param options trainer options (epochs, batch, lr ...)
-     * @return the metrics of the best checkpoint on the validation split
+     * Trains, resuming from the output folder's last checkpoint when there is one (unless the request
+     * says otherwise).
+     *
+     * @throws konomi.api.KonomiException naming the file and cause when the dataset or options are unusable
      */
-    Map<String, Double> train(Path dataset, Path output, Map<String, String> options);
+    TrainResult train(TrainRequest request, TrainListener listener);
 }

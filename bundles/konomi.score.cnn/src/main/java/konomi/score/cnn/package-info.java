@@ -1,0 +1,2 @@
+/** DL4J scorers loaded from model bundles. */
+package konomi.score.cnn;

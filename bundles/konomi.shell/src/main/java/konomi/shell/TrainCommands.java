@@ -1,0 +1,110 @@
+package konomi.shell;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+import konomi.api.KonomiException;
+import konomi.api.train.EpochReport;
+import konomi.api.train.TrainListener;
+import konomi.api.train.TrainRequest;
+import konomi.api.train.TrainResult;
+import konomi.api.train.Trainer;
+
+/** {@code train:run}: trains a scorer network and prints one line per epoch. */
+@Component(service = TrainCommands.class, property = {"osgi.command.scope=train", "osgi.command.function=run"})
+public class TrainCommands {
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    private volatile List<Trainer> trainers;
+
+    @Descriptor("train a face scorer: a classifier from a folder of class folders, or a regressor from a CSV file,score; "
+            + "resumes from --out's last checkpoint; then model:package --name <n> <out> makes it a model bundle")
+    public void run(
+            @Descriptor("output folder (checkpoints, model.zip, model.json, train.csv, metrics.json)")
+            @Parameter(names = {"-o", "--out"}, absentValue = "") String out,
+            @Descriptor("epochs") @Parameter(names = {"-e", "--epochs"}, absentValue = "") String epochs,
+            @Descriptor("batch size") @Parameter(names = {"-b", "--batch"}, absentValue = "") String batch,
+            @Descriptor("input size in pixels (square)") @Parameter(names = {"--size"}, absentValue = "") String size,
+            @Descriptor("peak learning rate (Adam)") @Parameter(names = {"--lr"}, absentValue = "") String lr,
+            @Descriptor("learning-rate schedule: cosine, step, constant") @Parameter(names = {"--schedule"}, absentValue = "") String schedule,
+            @Descriptor("L2 weight decay") @Parameter(names = {"--weight-decay"}, absentValue = "") String weightDecay,
+            @Descriptor("split and initialisation seed") @Parameter(names = {"--seed"}, absentValue = "") String seed,
+            @Descriptor("validation fraction (early stopping)") @Parameter(names = {"--val"}, absentValue = "") String val,
+            @Descriptor("held-back test fraction (reported, never used for choices)") @Parameter(names = {"--test"}, absentValue = "") String test,
+            @Descriptor("epochs without improvement before stopping") @Parameter(names = {"--patience"}, absentValue = "") String patience,
+            @Descriptor("validation metric to watch: accuracy, top3, loss (classification); spearman, mae, rmse, loss (regression)")
+            @Parameter(names = {"--metric"}, absentValue = "") String metric,
+            @Descriptor("CSV with columns file and group: images of one group stay in one split") @Parameter(names = {"--groups"}, absentValue = "") String groups,
+            @Descriptor("no random crop/flip/colour jitter") @Parameter(names = {"--no-augment"}, absentValue = "false", presentValue = "true") boolean noAugment,
+            @Descriptor("start over instead of resuming") @Parameter(names = {"--fresh"}, absentValue = "false", presentValue = "true") boolean fresh,
+            @Descriptor("dataset folder or CSV") String dataset) {
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("train:run needs --out <folder>");
+        }
+        Map<String, String> options = new LinkedHashMap<>();
+        put(options, "epochs", epochs);
+        put(options, "batch", batch);
+        put(options, "size", size);
+        put(options, "lr", lr);
+        put(options, "schedule", schedule);
+        put(options, "weightDecay", weightDecay);
+        put(options, "seed", seed);
+        put(options, "val", val);
+        put(options, "test", test);
+        put(options, "patience", patience);
+        put(options, "metric", metric);
+        put(options, "groups", groups);
+        if (noAugment) {
+            options.put("augment", "false");
+        }
+        if (fresh) {
+            options.put("resume", "false");
+        }
+        List<Trainer> t = trainers;
+        if (t == null || t.isEmpty()) {
+            throw new KonomiException("no trainer installed (bundle konomi.train)");
+        }
+        TrainResult r = t.get(0).train(new TrainRequest(Path.of(dataset), Path.of(out), options), new TrainListener() {
+            @Override
+            public void epoch(EpochReport e) {
+                System.out.printf(Locale.ROOT, "epoch %3d/%d  loss %.4f  val_loss %.4f  val_%s %.4f  lr %.2g  %.0f img/s  %s  ETA %s%s%n",
+                        e.epoch(), e.epochs(), e.trainLoss(), e.valLoss(), e.metricName(), e.metric(), e.learningRate(),
+                        e.imagesPerSecond(), duration(e.seconds()), duration(e.etaSeconds()), e.best() ? "  *best" : "");
+            }
+
+            @Override
+            public void message(String text) {
+                System.out.println(text);
+            }
+        });
+        Table table = new Table("metric", "validation", "test");
+        r.validation().forEach((k, v) -> table.row(k, fmt(v), r.test().containsKey(k) ? fmt(r.test().get(k)) : ""));
+        table.print(System.out);
+        System.out.println("best epoch " + r.bestEpoch() + " of " + r.epochs() + "; model " + r.model() + ", metrics " + r.metrics());
+    }
+
+    private static void put(Map<String, String> m, String k, String v) {
+        if (!v.isEmpty()) {
+            m.put(k, v);
+        }
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60) : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
+    }
+}

@@ -1,0 +1,76 @@
+package konomi.train;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import konomi.api.KonomiException;
+
+/** Trainer options with their defaults; unknown keys and bad values are one-line errors. */
+record Options(int epochs, int batch, int size, double lr, String schedule, double weightDecay, long seed, double val,
+               double test, int patience, String groups, boolean augment, boolean resume, String metric, int workers) {
+
+    static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+    static {
+        DEFAULTS.put("epochs", "30");
+        DEFAULTS.put("batch", "64");
+        DEFAULTS.put("size", "96");
+        DEFAULTS.put("lr", "0.002");
+        DEFAULTS.put("schedule", "cosine");
+        DEFAULTS.put("weightDecay", "0.0001");
+        DEFAULTS.put("seed", "42");
+        DEFAULTS.put("val", "0.15");
+        DEFAULTS.put("test", "0.15");
+        DEFAULTS.put("patience", "8");
+        DEFAULTS.put("groups", "");
+        DEFAULTS.put("augment", "true");
+        DEFAULTS.put("resume", "true");
+        DEFAULTS.put("metric", "");
+        DEFAULTS.put("workers", "2");
+    }
+    static final Set<String> SCHEDULES = Set.of("cosine", "step", "constant");
+
+    static Options parse(Map<String, String> given) {
+        for (String k : given.keySet()) {
+            if (!DEFAULTS.containsKey(k)) {
+                throw new KonomiException("unknown trainer option '" + k + "'; known: " + String.join(", ", DEFAULTS.keySet()));
+            }
+        }
+        Map<String, String> o = new LinkedHashMap<>(DEFAULTS);
+        o.putAll(given);
+        Options r = new Options(i(o, "epochs", 1, 10_000), i(o, "batch", 1, 4096), i(o, "size", 16, 512), d(o, "lr", 1e-7, 10),
+                o.get("schedule"), d(o, "weightDecay", 0, 1), (long) d(o, "seed", Long.MIN_VALUE, Long.MAX_VALUE),
+                d(o, "val", 0.01, 0.5), d(o, "test", 0, 0.5), i(o, "patience", 1, 10_000), o.get("groups"),
+                Boolean.parseBoolean(o.get("augment")), Boolean.parseBoolean(o.get("resume")), o.get("metric"), i(o, "workers", 1, 64));
+        if (!SCHEDULES.contains(r.schedule)) {
+            throw new KonomiException("schedule must be one of " + SCHEDULES + ", not '" + r.schedule + "'");
+        }
+        return r;
+    }
+
+    private static int i(Map<String, String> o, String k, int min, int max) {
+        return (int) d(o, k, min, max);
+    }
+
+    private static double d(Map<String, String> o, String k, double min, double max) {
+        double v;
+        try {
+            v = Double.parseDouble(o.get(k).trim());
+        } catch (NumberFormatException e) {
+            throw new KonomiException("trainer option " + k + " is not a number: '" + o.get(k) + "'");
+        }
+        if (v < min || v > max) {
+            throw new KonomiException("trainer option " + k + " must be between " + min + " and " + max + ", not " + v);
+        }
+        return v;
+    }
+
+    /** Learning rate of an epoch (0-based) under the schedule. */
+    double learningRate(int epoch) {
+        return switch (schedule) {
+            case "cosine" -> lr * 0.5 * (1 + Math.cos(Math.PI * epoch / Math.max(1, epochs)));
+            case "step" -> lr * Math.pow(0.1, epoch / Math.max(1, epochs / 3));
+            default -> lr;
+        };
+    }
+}
