@@ -1,0 +1,150 @@
+package konomi.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Training on small real subsets (seconds, not a full run): curves, checkpoints, resume, metrics; then the
+ * result packed as a model bundle, hot-deployed into the running shell, replaced by a newer one, and used
+ * by score:run. Broken scorer bundles are reported.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TrainTest extends FrameworkTest {
+    @TempDir
+    static Path work;
+
+    /** 3 characters x 16 crops, copied from ../shared into a temporary dataset. */
+    static Path smallDataset() throws Exception {
+        Path ds = work.resolve("ds");
+        if (Files.exists(ds)) {
+            return ds;
+        }
+        for (String c : List.of("gura", "ina", "kiara")) {
+            Path dir = Files.createDirectories(ds.resolve(c));
+            try (Stream<Path> s = Files.list(ScoreTest.HOLO.resolve(c))) {
+                for (Path f : s.sorted().limit(16).toList()) {
+                    Files.copy(f, dir.resolve(f.getFileName()));
+                }
+            }
+        }
+        Files.writeString(ds.resolve("gura/corrupt.jpg"), "not a picture");
+        return ds;
+    }
+
+    @Test
+    @Order(1)
+    void trainsAClassifierWritesItsCurveAndResumes() throws Exception {
+        Path out = work.resolve("cls");
+        TestShell.Result r = shell.run("train:run --out " + out + " --epochs 2 --size 32 --batch 16 --test 0.2 --val 0.2 " + smallDataset());
+        assertThat(r.status()).as(r.message() + r.out()).isZero();
+        assertThat(r.out()).contains("classification, 49 images", "skipped gura/corrupt.jpg", "epoch   1/2", "epoch   2/2", "img/s", "ETA");
+        for (String f : List.of("model.zip", "model.json", "train.csv", "metrics.json", "checkpoint.zip", "state.json")) {
+            assertThat(out.resolve(f)).exists();
+        }
+        assertThat(Files.readAllLines(out.resolve("train.csv"))).hasSize(3).first().asString().startsWith("epoch,train_loss,val_loss,val_accuracy");
+        String metrics = Files.readString(out.resolve("metrics.json"));
+        assertThat(metrics).contains("\"seed\" : 42", "\"test_confusion\"", "\"accuracy\"", "gura/corrupt.jpg");
+
+        TestShell.Result more = shell.run("train:run --out " + out + " --epochs 3 --size 32 --batch 16 --test 0.2 --val 0.2 " + smallDataset());
+        assertThat(more.status()).as(more.message()).isZero();
+        assertThat(more.out()).contains("resuming after epoch 2").contains("epoch   3/3").doesNotContain("epoch   1/3");
+        assertThat(Files.readAllLines(out.resolve("train.csv"))).hasSize(4);
+    }
+
+    @Test
+    @Order(2)
+    void trainsARegressorFromRatings() throws Exception {
+        Path ds = smallDataset();
+        List<String> rows = new ArrayList<>(List.of("file,score"));
+        Map<String, Integer> taste = Map.of("gura", 5, "ina", 3, "kiara", 1);
+        try (Stream<Path> s = Files.walk(ds)) {
+            s.filter(p -> p.toString().endsWith(".jpg") && !p.toString().contains("corrupt"))
+                    .forEach(p -> rows.add(ds.relativize(p) + "," + taste.get(p.getParent().getFileName().toString())));
+        }
+        Path csv = Files.write(ds.resolve("ratings.csv"), rows, StandardCharsets.UTF_8);
+        Path out = work.resolve("reg");
+        TestShell.Result r = shell.run("train:run --out " + out + " --epochs 2 --size 32 --batch 16 " + csv);
+        assertThat(r.status()).as(r.message()).isZero();
+        assertThat(r.out()).contains("regression, 48 images", "val_spearman");
+        assertThat(Files.readString(out.resolve("model.json"))).contains("\"task\" : \"regression\"", "\"range\" : [ 1.0, 5.0 ]");
+    }
+
+    @Test
+    @Order(3)
+    void aTrainedModelIsPackedDeployedReplacedAndScoredWithoutRestart() throws Exception {
+        Path crops = work.resolve("ds/ina");
+        TestShell.Result packed = shell.run("model:package --name tiny --version 1.0.0 --out " + work.resolve("tiny-1.jar") + " " + work.resolve("cls"));
+        assertThat(packed.status()).as(packed.message()).isZero();
+        Jars.drop(work.resolve("tiny-1.jar"), home.resolve("deploy"), "tiny.jar");
+        TestShell.Result r1 = awaitScore("score:run --faces --scorer tiny -q --out " + work.resolve("s1") + " " + crops);
+        assertThat(Files.readString(work.resolve("s1/results.json"))).contains("{\"name\":\"tiny\",\"version\":\"1.0.0\"");
+        assertThat(shell.run("score:list").out()).containsPattern("tiny\\s+classification\\s+1.0.0");
+
+        // a newer version, trained one epoch longer, replaces it: the next run uses the new weights
+        assertThat(shell.run("train:run --out " + work.resolve("cls") + " --epochs 4 --size 32 --batch 16 --test 0.2 --val 0.2 " + smallDataset()).status()).isZero();
+        assertThat(shell.run("model:package --name tiny --version 1.1.0 --out " + work.resolve("tiny-2.jar") + " " + work.resolve("cls")).status()).isZero();
+        Jars.drop(work.resolve("tiny-2.jar"), home.resolve("deploy"), "tiny.jar");
+        for (int i = 0; i < 100 && !shell.run("score:list").out().contains("1.1.0"); i++) {
+            Thread.sleep(100);
+        }
+        TestShell.Result r2 = shell.run("score:run --faces --scorer tiny -q --out " + work.resolve("s2") + " " + crops);
+        assertThat(r2.status()).as(r2.message()).isZero();
+        assertThat(Files.readString(work.resolve("s2/results.json"))).contains("{\"name\":\"tiny\",\"version\":\"1.1.0\"");
+        assertThat(shell.run("score:list").out()).doesNotContainPattern("tiny\\s+classification\\s+1.0.0");
+    }
+
+    @Test
+    @Order(4)
+    void brokenScorerBundlesSayWhatIsWrong() throws Exception {
+        Path deploy = home.resolve("deploy");
+        Jars.drop(Jars.bundle(work.resolve("garbage.jar"), "bad.zip", "1.0.0",
+                "scorer;type=classification;name=garbage;file=model/model.zip;input=96x96x3;norm=rgb01;labels=\"a,b\"",
+                Map.of("model/model.zip", "not a zip".getBytes())), deploy, "garbage.jar");
+        byte[] tiny = Files.readAllBytes(work.resolve("cls/model.zip"));
+        Jars.drop(Jars.bundle(work.resolve("labels.jar"), "bad.labels", "1.0.0",
+                "scorer;type=classification;name=wronglabels;file=model/model.zip;input=32x32x3;norm=rgb01;labels=\"a,b,c,d\"",
+                Map.of("model/model.zip", tiny)), deploy, "labels.jar");
+        String list = "";
+        for (int i = 0; i < 100 && !(list.contains("garbage") && list.contains("wronglabels")); i++) {
+            Thread.sleep(100);
+            list = shell.run("model:list").out();
+        }
+        assertThat(list).containsPattern("garbage .*FAILED .*not a DL4J model zip");
+        assertThat(list).containsPattern("wronglabels .*FAILED .*network has 3 outputs but the header says 4 labels");
+        assertThat(shell.run("score:run --faces --scorer character -q --out " + work.resolve("s3") + " " + work.resolve("ds/ina")).status()).isZero();
+    }
+
+    @Test
+    @Order(5)
+    void badOptionsAndDatasetsAreOneLineErrors() {
+        assertThat(shell.run("train:run --out " + work.resolve("x") + " /no/such/dataset").message())
+                .isEqualTo("/no/such/dataset: dataset not found (a folder of class folders, or a CSV file,score)");
+        assertThat(shell.run("train:run --out " + work.resolve("x") + " --lr abc " + work.resolve("ds")).message())
+                .isEqualTo("trainer option lr is not a number: 'abc'");
+    }
+
+    private static TestShell.Result awaitScore(String line) throws InterruptedException {
+        TestShell.Result r = null;
+        for (int i = 0; i < 100; i++) {
+            r = shell.run(line);
+            if (r.status() == 0) {
+                return r;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(r.message());
+    }
+}

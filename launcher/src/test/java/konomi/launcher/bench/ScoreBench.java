@@ -1,0 +1,77 @@
+package konomi.launcher.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import konomi.launcher.GogoSession;
+import konomi.launcher.KonomiRuntime;
+
+/**
+ * score:run throughput and peak memory ({@code ./mvnw -B -Pbench verify}): the 12 illustrations with
+ * detection and both shipped scorers, and 2,000 holoen20 crops with {@code --faces}.
+ */
+@Tag("bench")
+class ScoreBench {
+    @Test
+    void scoreRun(@TempDir Path home, @TempDir Path work) throws Exception {
+        Path crops = Files.createDirectories(work.resolve("crops"));
+        try (Stream<Path> s = Files.walk(PlatformBench.SHARED.resolve("data/anime_faces_holoen20"))) {
+            List<Path> all = s.filter(p -> p.toString().endsWith(".jpg")).sorted().toList();
+            for (int i = 0; i < 2000; i++) {
+                Path f = all.get(i * all.size() / 2000);
+                Files.createSymbolicLink(crops.resolve(i + "_" + f.getFileName()), f);
+            }
+        }
+        try (KonomiRuntime rt = KonomiRuntime.start(PlatformBench.DIST, home, false, false)) {
+            rt.awaitDeployed(5000);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (GogoSession s = new GogoSession(rt, InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(new ByteArrayOutputStream(), true), false)) {
+                Path plain = PlatformBench.SHARED.resolve("data/anime_illustrations_plain");
+                run(s, out, "score:run -q --scorer preference,character --out " + work.resolve("warm") + " " + plain);
+                double[] r = run(s, out, "score:run -q --scorer preference,character --out " + work.resolve("plain") + " " + plain);
+                print("anime_illustrations_plain", "detect + preference + character", r);
+                long before = PlatformBench.peakRssKb();
+                double[] c = run(s, out, "score:run -q --faces --scorer preference --out " + work.resolve("crops-out") + " " + crops);
+                print("holoen20 x2000 --faces", "preference", c);
+                System.out.printf(Locale.ROOT, "{\"bench\": \"score_run_memory\", \"peak_rss_mb_before\": %.0f, \"peak_rss_mb_after\": %.0f}%n",
+                        before / 1024.0, PlatformBench.peakRssKb() / 1024.0);
+            }
+        }
+    }
+
+    private static void print(String set, String what, double[] r) {
+        System.out.printf(Locale.ROOT, "{\"bench\": \"score_run\", \"set\": \"%s\", \"scorers\": \"%s\", \"images\": %d, \"faces\": %d, "
+                + "\"images_per_s\": %.1f, \"faces_per_s\": %.1f, \"cores\": %d}%n", set, what, (int) r[0], (int) r[1], r[3], r[4],
+                PlatformBench.CORES);
+    }
+
+    /** images, faces, seconds, images/s, faces/s of one score:run, from its summary line. */
+    private static double[] run(GogoSession s, ByteArrayOutputStream out, String line) {
+        out.reset();
+        GogoSession.Result r = s.run(line);
+        if (r.status() != 0) {
+            throw new IllegalStateException(line + ": " + r.message());
+        }
+        Matcher m = Pattern.compile("(\\d+) images, (\\d+) faces, \\d+ errors in ([0-9.]+) s \\(([0-9.]+) images/s, ([0-9.]+) faces/s\\)")
+                .matcher(out.toString(StandardCharsets.UTF_8));
+        if (!m.find()) {
+            throw new IllegalStateException("no summary in output of " + line);
+        }
+        return new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)),
+                Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5))};
+    }
+}
