@@ -80,6 +80,12 @@ class TrainTest extends FrameworkTest {
         assertThat(r.status()).as(r.message()).isZero();
         assertThat(r.out()).contains("regression, 48 images", "val_spearman");
         assertThat(Files.readString(out.resolve("model.json"))).contains("\"task\" : \"regression\"", "\"range\" : [ 1.0, 5.0 ]");
+
+        // transfer learning: the classifier's features, a new regression output
+        Path ft = work.resolve("reg-ft");
+        TestShell.Result t = shell.run("train:run --out " + ft + " --init " + work.resolve("cls") + " --freeze --epochs 1 --size 32 --batch 16 " + csv);
+        assertThat(t.status()).as(t.message()).isZero();
+        assertThat(t.out()).contains("starting from " + work.resolve("cls/model.zip") + " (feature layers frozen)", "epoch   1/1");
     }
 
     @Test

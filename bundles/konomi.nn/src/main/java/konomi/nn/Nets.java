@@ -14,6 +14,8 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
+import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
@@ -63,6 +65,29 @@ public final class Nets {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         return net;
+    }
+
+    /**
+     * Transfer learning: a trained network's layers with a new output layer for this task (the old one is
+     * dropped), fine-tuned with the given schedule; {@code freeze} keeps every layer but the output fixed.
+     */
+    public static MultiLayerNetwork fromBase(MultiLayerNetwork base, ModelMeta meta, long seed, ISchedule learningRate,
+                                             double weightDecay, boolean freeze) {
+        int last = base.getnLayers() - 1;
+        long features = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) base.getLayerWiseConfigurations().getConf(last).getLayer()).getNIn();
+        FineTuneConfiguration ft = new FineTuneConfiguration.Builder().seed(seed).updater(new Adam(learningRate)).l2(weightDecay).build();
+        TransferLearning.Builder b = new TransferLearning.Builder(base).fineTuneConfiguration(ft).removeOutputLayer();
+        if (meta.classification()) {
+            b.addLayer(new OutputLayer.Builder(LossFunction.MCXENT).activation(Activation.SOFTMAX).nIn(features).nOut(meta.labels().size())
+                    .weightInit(WeightInit.XAVIER).build());
+        } else {
+            b.addLayer(new OutputLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).nIn(features).nOut(1)
+                    .weightInit(WeightInit.XAVIER).build());
+        }
+        if (freeze) {
+            b.setFeatureExtractor(last - 1);
+        }
+        return b.build();
     }
 
     private static void convBlock(NeuralNetConfiguration.ListBuilder b, int width) {

@@ -5,6 +5,7 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import konomi.api.Box;
 import konomi.api.Image;
 import konomi.imaging.Images;
 
@@ -34,12 +35,36 @@ public final class Tensors {
         }
     }
 
-    /** A batch of face crops, each resized to {@code size x size}. */
+    /** The side images are resized to before the {@code size} crop (random in training, centred otherwise). */
+    public static int cropFrom(int size) {
+        return (int) Math.round(size * 1.125);
+    }
+
+    /** The largest centred square of an image (faces are square; other shapes lose their edges). */
+    public static Image squareCentre(Image img) {
+        int s = Math.min(img.width(), img.height());
+        if (img.width() == img.height()) {
+            return img;
+        }
+        int x = (img.width() - s) / 2, y = (img.height() - s) / 2;
+        return Images.crop(img, new Box(x, y, x + s, y + s));
+    }
+
+    /**
+     * What a network sees of a face crop at inference: the centred square, resized to {@link #cropFrom},
+     * then its centre {@code size x size} — exactly the validation path of training.
+     */
+    public static Image faceInput(Image face, int size) {
+        int side = cropFrom(size), o = (side - size) / 2;
+        return Images.crop(Images.resize(squareCentre(face), side, side), new Box(o, o, o + size, o + size));
+    }
+
+    /** A batch of face crops as network input (see {@link #faceInput}). */
     public static INDArray batch(List<Image> images, int size) {
         int per = 3 * size * size;
         float[] data = new float[images.size() * per];
         for (int i = 0; i < images.size(); i++) {
-            Image img = Images.resize(images.get(i), size, size);
+            Image img = faceInput(images.get(i), size);
             chw(img.pixels(), img.channels(), size, data, i * per);
         }
         return Nd4j.create(data, new long[] {images.size(), 3, size, size}, 'c');

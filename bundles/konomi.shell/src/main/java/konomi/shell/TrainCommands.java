@@ -45,6 +45,9 @@ public class TrainCommands {
             @Descriptor("validation metric to watch: accuracy, top3, loss (classification); spearman, mae, rmse, loss (regression)")
             @Parameter(names = {"--metric"}, absentValue = "") String metric,
             @Descriptor("CSV with columns file and group: images of one group stay in one split") @Parameter(names = {"--groups"}, absentValue = "") String groups,
+            @Descriptor("start from this trained network (model.zip or a train:run folder), its output layer replaced")
+            @Parameter(names = {"--init"}, absentValue = "") String init,
+            @Descriptor("with --init: train only the new output layer") @Parameter(names = {"--freeze"}, absentValue = "false", presentValue = "true") boolean freeze,
             @Descriptor("no random crop/flip/colour jitter") @Parameter(names = {"--no-augment"}, absentValue = "false", presentValue = "true") boolean noAugment,
             @Descriptor("start over instead of resuming") @Parameter(names = {"--fresh"}, absentValue = "false", presentValue = "true") boolean fresh,
             @Descriptor("dataset folder or CSV") String dataset) {
@@ -64,6 +67,10 @@ public class TrainCommands {
         put(options, "patience", patience);
         put(options, "metric", metric);
         put(options, "groups", groups);
+        put(options, "init", init);
+        if (freeze) {
+            options.put("freeze", "true");
+        }
         if (noAugment) {
             options.put("augment", "false");
         }

@@ -10,6 +10,7 @@ import java.util.stream.IntStream;
 import konomi.api.Image;
 import konomi.api.KonomiException;
 import konomi.imaging.Images;
+import konomi.nn.Tensors;
 
 /**
  * Decoded training images, resized once to {@code side x side} BGR bytes (side a little larger than the
@@ -32,7 +33,7 @@ final class ImageCache {
                 Sample s = input.get(i);
                 try {
                     Image img = Images.decode(s.id(), Files.readAllBytes(s.file()));
-                    out[i] = Images.resize(squareCentre(img), side, side).pixels();
+                    out[i] = Images.resize(Tensors.squareCentre(img), side, side).pixels();
                 } catch (IOException e) {
                     errors.add(s.id() + ": cannot read: " + e.getMessage());
                 } catch (KonomiException e) {
@@ -58,15 +59,5 @@ final class ImageCache {
 
     int size() {
         return samples.size();
-    }
-
-    /** The largest centred square: faces are square crops, so non-square inputs lose their edges. */
-    static Image squareCentre(Image img) {
-        int s = Math.min(img.width(), img.height());
-        if (img.width() == img.height()) {
-            return img;
-        }
-        int x = (img.width() - s) / 2, y = (img.height() - s) / 2;
-        return Images.crop(img, new konomi.api.Box(x, y, x + s, y + s));
     }
 }

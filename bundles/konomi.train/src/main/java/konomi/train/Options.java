@@ -8,7 +8,8 @@ import konomi.api.KonomiException;
 
 /** Trainer options with their defaults; unknown keys and bad values are one-line errors. */
 record Options(int epochs, int batch, int size, double lr, String schedule, double weightDecay, long seed, double val,
-               double test, int patience, String groups, boolean augment, boolean resume, String metric, int workers) {
+               double test, int patience, String groups, boolean augment, boolean resume, String metric, int workers,
+               String init, boolean freeze) {
 
     static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
     static {
@@ -27,6 +28,8 @@ record Options(int epochs, int batch, int size, double lr, String schedule, doub
         DEFAULTS.put("resume", "true");
         DEFAULTS.put("metric", "");
         DEFAULTS.put("workers", "2");
+        DEFAULTS.put("init", "");
+        DEFAULTS.put("freeze", "false");
     }
     static final Set<String> SCHEDULES = Set.of("cosine", "step", "constant");
 
@@ -41,7 +44,8 @@ record Options(int epochs, int batch, int size, double lr, String schedule, doub
         Options r = new Options(i(o, "epochs", 1, 10_000), i(o, "batch", 1, 4096), i(o, "size", 16, 512), d(o, "lr", 1e-7, 10),
                 o.get("schedule"), d(o, "weightDecay", 0, 1), (long) d(o, "seed", Long.MIN_VALUE, Long.MAX_VALUE),
                 d(o, "val", 0.01, 0.5), d(o, "test", 0, 0.5), i(o, "patience", 1, 10_000), o.get("groups"),
-                Boolean.parseBoolean(o.get("augment")), Boolean.parseBoolean(o.get("resume")), o.get("metric"), i(o, "workers", 1, 64));
+                Boolean.parseBoolean(o.get("augment")), Boolean.parseBoolean(o.get("resume")), o.get("metric"), i(o, "workers", 1, 64),
+                o.get("init"), Boolean.parseBoolean(o.get("freeze")));
         if (!SCHEDULES.contains(r.schedule)) {
             throw new KonomiException("schedule must be one of " + SCHEDULES + ", not '" + r.schedule + "'");
         }

@@ -37,6 +37,7 @@ import konomi.api.train.TrainRequest;
 import konomi.api.train.TrainResult;
 import konomi.nn.ModelMeta;
 import konomi.nn.Nets;
+import konomi.nn.Tensors;
 
 /**
  * One training run in an output folder. Every epoch: shuffled, augmented batches (prepared by a second
@@ -81,7 +82,7 @@ final class TrainingRun {
         }
         Path stateFile = out.resolve("state.json"), checkpoint = out.resolve("checkpoint.zip"), best = out.resolve("model.zip");
 
-        int side = (int) Math.round(o.size() * 1.125);
+        int side = Tensors.cropFrom(o.size());
         listener.message(String.format(Locale.ROOT, "%s, %d images: train %d, validation %d, test %d (seed %d, %s); loading at %d px",
                 data.task(), data.samples().size(), split.train().size(), split.val().size(), split.test().size(), o.seed(),
                 o.groups().isBlank() ? "one group per image" : "grouped by " + o.groups(), side));
@@ -108,7 +109,15 @@ final class TrainingRun {
             for (int e = 0; e < o.epochs(); e++) {
                 lrs.put(e, o.learningRate(e));
             }
-            net = Nets.faceNet(meta, o.seed(), new MapSchedule(ScheduleType.EPOCH, lrs), o.weightDecay());
+            if (o.init().isBlank()) {
+                net = Nets.faceNet(meta, o.seed(), new MapSchedule(ScheduleType.EPOCH, lrs), o.weightDecay());
+            } else {
+                Path base = Path.of(o.init());
+                base = Files.isDirectory(base) ? base.resolve("model.zip") : base;
+                MultiLayerNetwork start = restore(base, false);
+                net = Nets.fromBase(start, meta, o.seed(), new MapSchedule(ScheduleType.EPOCH, lrs), o.weightDecay(), o.freeze());
+                listener.message("starting from " + base + (o.freeze() ? " (feature layers frozen)" : " (all layers fine-tuned)"));
+            }
         }
         int classes = classify ? meta.labels().size() : 0;
         Batches trainBatches = new Batches(train, o.size(), classes), valBatches = new Batches(val, o.size(), classes);
