@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,12 +24,20 @@ final class CnnScorer implements Scorer {
     private static final int BATCH = 64;
     private final String name;
     private final ModelMeta meta;
-    private final MultiLayerNetwork net;
+    private final Supplier<MultiLayerNetwork> loader;
+    private MultiLayerNetwork net; // loaded on first use, guarded by this
 
-    CnnScorer(String name, ModelMeta meta, MultiLayerNetwork net) {
+    CnnScorer(String name, ModelMeta meta, Supplier<MultiLayerNetwork> loader) {
         this.name = name;
         this.meta = meta;
-        this.net = net;
+        this.loader = loader;
+    }
+
+    private synchronized MultiLayerNetwork net() {
+        if (net == null) {
+            net = loader.get();
+        }
+        return net;
     }
 
     @Override
@@ -43,8 +52,9 @@ final class CnnScorer implements Scorer {
             List<Image> part = faces.subList(from, Math.min(faces.size(), from + BATCH));
             INDArray x = Tensors.batch(part, meta.size());
             INDArray y;
-            synchronized (net) { // a network keeps per-call state: one batch at a time
-                y = net.output(x, false);
+            MultiLayerNetwork n = net();
+            synchronized (n) { // a network keeps per-call state: one batch at a time
+                y = n.output(x, false);
             }
             for (int i = 0; i < part.size(); i++) {
                 out.add(meta.classification() ? classification(y.getRow(i).toFloatVector()) : regression(y.getDouble(i, 0)));

@@ -4,6 +4,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -22,6 +27,33 @@ import konomi.nn.ModelMeta;
 @Component(service = ModelFactory.class, property = {ModelFactory.KIND + "=scorer",
         ModelFactory.TYPE + "=classification", ModelFactory.TYPE + "=regression"})
 public class CnnScorerFactory implements ModelFactory<Scorer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The output layer's width, read from the zip's configuration.json without loading ND4J. */
+    static long outputsOf(ModelDescriptor d, Path modelFile) {
+        try (ZipFile zip = new ZipFile(modelFile.toFile())) {
+            ZipEntry conf = zip.getEntry("configuration.json"), coefficients = zip.getEntry("coefficients.bin");
+            if (conf == null || coefficients == null) {
+                throw new KonomiException(d.file() + " in " + d.bundle() + ": not a DL4J model zip (configuration.json or coefficients.bin missing)");
+            }
+            JsonNode confs = JSON.readTree(zip.getInputStream(conf)).path("confs");
+            JsonNode out = confs.path(confs.size() - 1).path("layer").path("nout");
+            if (!out.canConvertToLong()) {
+                throw new KonomiException(d.file() + " in " + d.bundle() + ": not a DL4J multi-layer network configuration");
+            }
+            return out.asLong();
+        } catch (IOException e) {
+            throw new KonomiException(d.file() + " in " + d.bundle() + ": not a DL4J model zip (" + e.getMessage() + ")");
+        }
+    }
+
+    static MultiLayerNetwork restore(ModelDescriptor d, Path modelFile) {
+        try {
+            return ModelSerializer.restoreMultiLayerNetwork(modelFile.toFile(), false);
+        } catch (IOException | RuntimeException e) {
+            throw new KonomiException(d.file() + " in " + d.bundle() + ": cannot load the network (" + e.getMessage() + ")");
+        }
+    }
 
     @Override
     public Class<Scorer> serviceType() {
@@ -33,18 +65,14 @@ public class CnnScorerFactory implements ModelFactory<Scorer> {
         Map<String, String> header = new HashMap<>(d.attributes());
         header.put("input", d.input()); // the extender keeps input apart from the other attributes
         ModelMeta meta = ModelMeta.fromHeader(d.type(), header);
-        MultiLayerNetwork net;
-        try {
-            net = ModelSerializer.restoreMultiLayerNetwork(modelFile.toFile(), false);
-        } catch (IOException | RuntimeException e) {
-            throw new KonomiException(d.file() + " in " + d.bundle() + ": not a DL4J model zip (" + e.getMessage() + ")");
-        }
-        long outputs = net.layerSize(net.getnLayers() - 1);
+        long outputs = outputsOf(d, modelFile);
         long expected = meta.classification() ? meta.labels().size() : 1;
         if (outputs != expected) {
             throw new KonomiException(d.file() + " in " + d.bundle() + ": network has " + outputs + " outputs but the header says "
                     + expected + (meta.classification() ? " labels" : " (regression)"));
         }
-        return new CnnScorer(d.name(), meta, net);
+        // the weights load on first use: starting Konomi (and every command) must not pay for ND4J and
+        // every installed network; the checks above already caught wrong or broken files
+        return new CnnScorer(d.name(), meta, () -> restore(d, modelFile));
     }
 }
