@@ -138,8 +138,9 @@ final class ScoreRun {
                 best = i;
             }
         }
-        Summary sum = new Summary(item.id(), best < 0 ? Double.NEGATIVE_INFINITY : perFace.get(best).get(0).value(), faces.size(),
-                best < 0 ? null : perFace.get(best).get(0).label());
+        // the label shown is the first classifier's verdict on the best face, whichever scorer ranks
+        String label = best < 0 ? null : perFace.get(best).stream().map(Score::label).filter(l -> l != null).findFirst().orElse(null);
+        Summary sum = new Summary(item.id(), best < 0 ? Double.NEGATIVE_INFINITY : perFace.get(best).get(0).value(), faces.size(), label);
         summaries.add(sum);
         faceCount += faces.size();
         if (best >= 0) {
