@@ -135,6 +135,18 @@ class TrainTest extends FrameworkTest {
 
     @Test
     @Order(5)
+    void crossValidationPrintsEveryFoldAndEpochWithMeanAndSpread() throws Exception {
+        Path out = work.resolve("cv");
+        TestShell.Result r = shell.run("train:cv --folds 3 --epochs 2 --size 32 --batch 16 --out " + out + " " + smallDataset());
+        assertThat(r.status()).as(r.message()).isZero();
+        assertThat(r.out()).contains("fold 1/3", "fold 3/3").containsPattern("(?m)^epoch\\s+fold 1\\s+fold 2\\s+fold 3\\s+mean\\s+sd");
+        List<String> csv = Files.readAllLines(out.resolve("cv.csv"));
+        assertThat(csv).hasSize(3);
+        assertThat(csv.get(0)).isEqualTo("epoch,fold1,fold2,fold3,mean,sd");
+    }
+
+    @Test
+    @Order(6)
     void badOptionsAndDatasetsAreOneLineErrors() {
         assertThat(shell.run("train:run --out " + work.resolve("x") + " /no/such/dataset").message())
                 .isEqualTo("/no/such/dataset: dataset not found (a folder of class folders, or a CSV file,score)");

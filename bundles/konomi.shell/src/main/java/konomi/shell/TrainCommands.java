@@ -21,7 +21,8 @@ import konomi.api.train.TrainResult;
 import konomi.api.train.Trainer;
 
 /** {@code train:run}: trains a scorer network and prints one line per epoch. */
-@Component(service = TrainCommands.class, property = {"osgi.command.scope=train", "osgi.command.function=run"})
+@Component(service = TrainCommands.class, property = {"osgi.command.scope=train", "osgi.command.function=run",
+        "osgi.command.function=cv"})
 public class TrainCommands {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -77,11 +78,7 @@ public class TrainCommands {
         if (fresh) {
             options.put("resume", "false");
         }
-        List<Trainer> t = trainers;
-        if (t == null || t.isEmpty()) {
-            throw new KonomiException("no trainer installed (bundle konomi.train)");
-        }
-        TrainResult r = t.get(0).train(new TrainRequest(Path.of(dataset), Path.of(out), options), new TrainListener() {
+        TrainResult r = trainer().train(new TrainRequest(Path.of(dataset), Path.of(out), options), new TrainListener() {
             @Override
             public void epoch(EpochReport e) {
                 System.out.printf(Locale.ROOT, "epoch %3d/%d  loss %.4f  val_loss %.4f  val_%s %.4f  lr %.2g  %.0f img/s  %s  ETA %s%s%n",
@@ -98,6 +95,90 @@ public class TrainCommands {
         r.validation().forEach((k, v) -> table.row(k, fmt(v), r.test().containsKey(k) ? fmt(r.test().get(k)) : ""));
         table.print(System.out);
         System.out.println("best epoch " + r.bestEpoch() + " of " + r.epochs() + "; model " + r.model() + ", metrics " + r.metrics());
+    }
+
+    @Descriptor("K-fold cross-validation: K fresh networks, each measured on the fold it did not see, after every epoch; "
+            + "prints the metric per fold and epoch with mean and spread (folds keep --groups whole)")
+    public void cv(
+            @Descriptor("number of folds") @Parameter(names = {"-k", "--folds"}, absentValue = "5") int folds,
+            @Descriptor("also write the table as CSV") @Parameter(names = {"-o", "--out"}, absentValue = "") String out,
+            @Descriptor("epochs") @Parameter(names = {"-e", "--epochs"}, absentValue = "") String epochs,
+            @Descriptor("batch size") @Parameter(names = {"-b", "--batch"}, absentValue = "") String batch,
+            @Descriptor("input size in pixels (square)") @Parameter(names = {"--size"}, absentValue = "") String size,
+            @Descriptor("peak learning rate (Adam)") @Parameter(names = {"--lr"}, absentValue = "") String lr,
+            @Descriptor("learning-rate schedule: cosine, step, constant") @Parameter(names = {"--schedule"}, absentValue = "") String schedule,
+            @Descriptor("fold and initialisation seed") @Parameter(names = {"--seed"}, absentValue = "") String seed,
+            @Descriptor("metric: accuracy, top3, loss (classification); spearman, mae, rmse, loss (regression)")
+            @Parameter(names = {"--metric"}, absentValue = "") String metric,
+            @Descriptor("CSV with columns file and group") @Parameter(names = {"--groups"}, absentValue = "") String groups,
+            @Descriptor("no random crop/flip/colour jitter") @Parameter(names = {"--no-augment"}, absentValue = "false", presentValue = "true") boolean noAugment,
+            @Descriptor("dataset folder or CSV") String dataset) throws java.io.IOException {
+        Map<String, String> options = new LinkedHashMap<>();
+        put(options, "epochs", epochs);
+        put(options, "batch", batch);
+        put(options, "size", size);
+        put(options, "lr", lr);
+        put(options, "schedule", schedule);
+        put(options, "seed", seed);
+        put(options, "metric", metric);
+        put(options, "groups", groups);
+        if (noAugment) {
+            options.put("augment", "false");
+        }
+        double[][] r = trainer().crossValidate(new TrainRequest(Path.of(dataset), Path.of(out.isEmpty() ? "." : out), options), folds,
+                new TrainListener() {
+                    @Override
+                    public void epoch(EpochReport e) {
+                        System.out.printf(Locale.ROOT, "epoch %3d/%d  %s %.4f  loss %.4f  %.0f img/s  ETA %s%n", e.epoch(), e.epochs(),
+                                e.metricName(), e.metric(), e.trainLoss(), e.imagesPerSecond(), duration(e.etaSeconds()));
+                    }
+
+                    @Override
+                    public void message(String text) {
+                        System.out.println(text);
+                    }
+                });
+        String[] head = new String[folds + 3];
+        head[0] = "epoch";
+        for (int k = 0; k < folds; k++) {
+            head[k + 1] = "fold " + (k + 1);
+        }
+        head[folds + 1] = "mean";
+        head[folds + 2] = "sd";
+        Table table = new Table(head);
+        StringBuilder csv = new StringBuilder(String.join(",", head).replace("fold ", "fold") + "\n");
+        for (int e = 0; e < r[0].length; e++) {
+            Object[] row = new Object[folds + 3];
+            row[0] = e + 1;
+            double mean = 0, sq = 0;
+            for (int k = 0; k < folds; k++) {
+                row[k + 1] = fmt(r[k][e]);
+                mean += r[k][e] / folds;
+            }
+            for (int k = 0; k < folds; k++) {
+                sq += (r[k][e] - mean) * (r[k][e] - mean);
+            }
+            row[folds + 1] = fmt(mean);
+            row[folds + 2] = fmt(Math.sqrt(sq / Math.max(1, folds - 1)));
+            table.row(row);
+            csv.append(String.join(",", java.util.Arrays.stream(row).map(String::valueOf).toList())).append("\n");
+        }
+        table.print(System.out);
+        if (!out.isEmpty()) {
+            try (AtomicFile f = new AtomicFile(Path.of(out).resolve("cv.csv"), true)) {
+                f.writer().write(csv.toString());
+                f.commit();
+            }
+            System.out.println("wrote " + Path.of(out).resolve("cv.csv").toAbsolutePath());
+        }
+    }
+
+    private Trainer trainer() {
+        List<Trainer> t = trainers;
+        if (t == null || t.isEmpty()) {
+            throw new KonomiException("no trainer installed (bundle konomi.train)");
+        }
+        return t.get(0);
     }
 
     private static void put(Map<String, String> m, String k, String v) {

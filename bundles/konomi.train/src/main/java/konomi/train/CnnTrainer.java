@@ -19,4 +19,9 @@ public class CnnTrainer implements Trainer {
     public TrainResult train(TrainRequest request, TrainListener listener) {
         return new TrainingRun(request, listener).run();
     }
+
+    @Override
+    public double[][] crossValidate(TrainRequest request, int folds, TrainListener listener) {
+        return new TrainingRun(request, listener).crossValidate(folds);
+    }
 }

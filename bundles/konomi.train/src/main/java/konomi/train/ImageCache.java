@@ -57,6 +57,23 @@ final class ImageCache {
         skipped = errors.stream().sorted().toList();
     }
 
+    private ImageCache(int side) {
+        this.side = side;
+        this.skipped = List.of();
+    }
+
+    /** The cached images whose sample passes the test (no decoding again). */
+    ImageCache subset(java.util.function.Predicate<Sample> keep) {
+        ImageCache c = new ImageCache(side);
+        for (int i = 0; i < samples.size(); i++) {
+            if (keep.test(samples.get(i))) {
+                c.samples.add(samples.get(i));
+                c.pixels.add(pixels.get(i));
+            }
+        }
+        return c;
+    }
+
     int size() {
         return samples.size();
     }

@@ -157,6 +157,47 @@ final class TrainingRun {
         return finish(meta, split, classes, state, metricName, skipped, side);
     }
 
+    /** K folds, each a fresh network trained on the others; the watched metric per fold and epoch. */
+    double[][] crossValidate(int folds) {
+        if (folds < 2 || folds > 20) {
+            throw new KonomiException("folds must be between 2 and 20, not " + folds);
+        }
+        Dataset data = Dataset.read(request.dataset(), o.groups());
+        boolean classify = data.task().equals("classification");
+        String metricName = o.metric().isBlank() ? (classify ? "accuracy" : "spearman") : o.metric();
+        double[] range = classify ? null : new double[] {min(data.samples()), max(data.samples())};
+        ModelMeta meta = new ModelMeta(data.task(), data.labels(), o.size(), ModelMeta.RGB01, range);
+        int classes = classify ? meta.labels().size() : 0;
+        int side = Tensors.cropFrom(o.size());
+        ImageCache all = new ImageCache(data.samples(), side, o.workers());
+        all.skipped.forEach(s -> listener.message("skipped " + s));
+        double[][] result = new double[folds][o.epochs()];
+        for (int k = 0; k < folds; k++) {
+            int fold = k;
+            ImageCache train = all.subset(s -> (int) (Split.unit(o.seed(), s.group()) * folds) != fold), held =
+                    all.subset(s -> (int) (Split.unit(o.seed(), s.group()) * folds) == fold);
+            listener.message(String.format(Locale.ROOT, "fold %d/%d: train %d, held out %d", k + 1, folds, train.size(), held.size()));
+            Map<Integer, Double> lrs = new LinkedHashMap<>();
+            for (int e = 0; e < o.epochs(); e++) {
+                lrs.put(e, o.learningRate(e));
+            }
+            MultiLayerNetwork net = Nets.faceNet(meta, o.seed() + k, new MapSchedule(ScheduleType.EPOCH, lrs), o.weightDecay());
+            Batches tb = new Batches(train, o.size(), classes), hb = new Batches(held, o.size(), classes);
+            for (int epoch = 1; epoch <= o.epochs(); epoch++) {
+                long e0 = System.nanoTime();
+                double loss = fitEpoch(net, tb, epoch);
+                double trainSeconds = (System.nanoTime() - e0) / 1e9;
+                Map<String, Double> v = evaluate(net, hb, classes, null);
+                result[k][epoch - 1] = v.getOrDefault(metricName, Double.NaN);
+                double seconds = (System.nanoTime() - e0) / 1e9;
+                listener.epoch(new EpochReport(epoch, o.epochs(), loss, v.get("loss"), metricName + " fold " + (k + 1), result[k][epoch - 1],
+                        o.learningRate(epoch - 1), train.size() / trainSeconds, seconds,
+                        seconds * ((long) (folds - k - 1) * o.epochs() + o.epochs() - epoch), false));
+            }
+        }
+        return result;
+    }
+
     private double fitEpoch(MultiLayerNetwork net, Batches batches, int epoch) {
         int n = batches.samples().size();
         SplittableRandom rnd = new SplittableRandom(o.seed() * 7919 + epoch);

@@ -18,4 +18,13 @@ public interface Trainer {
      * @throws konomi.api.KonomiException naming the file and cause when the dataset or options are unusable
      */
     TrainResult train(TrainRequest request, TrainListener listener);
+
+    /**
+     * K-fold cross-validation: K fresh networks, each trained on K-1 folds and measured on the remaining
+     * one after every epoch. Folds keep groups whole (and, as they are drawn by seeded hash per group,
+     * hold every class in about equal share).
+     *
+     * @return per fold, the validation metric after each epoch ({@code [fold][epoch]})
+     */
+    double[][] crossValidate(TrainRequest request, int folds, TrainListener listener);
 }

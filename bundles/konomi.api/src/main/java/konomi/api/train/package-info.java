@@ -1,6 +1,6 @@
 /** Training networks (unstable until 1.0). */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package konomi.api.train;
 
 import org.osgi.annotation.bundle.Export;
