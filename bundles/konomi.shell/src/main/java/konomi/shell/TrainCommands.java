@@ -37,7 +37,7 @@ public class TrainCommands {
             @Descriptor("batch size") @Parameter(names = {"-b", "--batch"}, absentValue = "") String batch,
             @Descriptor("input size in pixels (square)") @Parameter(names = {"--size"}, absentValue = "") String size,
             @Descriptor("peak learning rate (Adam)") @Parameter(names = {"--lr"}, absentValue = "") String lr,
-            @Descriptor("learning-rate schedule: cosine, step, constant") @Parameter(names = {"--schedule"}, absentValue = "") String schedule,
+            @Descriptor("learning-rate schedule: cosine, onecycle, step, constant") @Parameter(names = {"--schedule"}, absentValue = "") String schedule,
             @Descriptor("L2 weight decay") @Parameter(names = {"--weight-decay"}, absentValue = "") String weightDecay,
             @Descriptor("split and initialisation seed") @Parameter(names = {"--seed"}, absentValue = "") String seed,
             @Descriptor("validation fraction (early stopping)") @Parameter(names = {"--val"}, absentValue = "") String val,
@@ -106,7 +106,7 @@ public class TrainCommands {
             @Descriptor("batch size") @Parameter(names = {"-b", "--batch"}, absentValue = "") String batch,
             @Descriptor("input size in pixels (square)") @Parameter(names = {"--size"}, absentValue = "") String size,
             @Descriptor("peak learning rate (Adam)") @Parameter(names = {"--lr"}, absentValue = "") String lr,
-            @Descriptor("learning-rate schedule: cosine, step, constant") @Parameter(names = {"--schedule"}, absentValue = "") String schedule,
+            @Descriptor("learning-rate schedule: cosine, onecycle, step, constant") @Parameter(names = {"--schedule"}, absentValue = "") String schedule,
             @Descriptor("fold and initialisation seed") @Parameter(names = {"--seed"}, absentValue = "") String seed,
             @Descriptor("metric: accuracy, top3, loss (classification); spearman, mae, rmse, loss (regression)")
             @Parameter(names = {"--metric"}, absentValue = "") String metric,

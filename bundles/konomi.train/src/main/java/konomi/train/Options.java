@@ -31,7 +31,7 @@ record Options(int epochs, int batch, int size, double lr, String schedule, doub
         DEFAULTS.put("init", "");
         DEFAULTS.put("freeze", "false");
     }
-    static final Set<String> SCHEDULES = Set.of("cosine", "step", "constant");
+    static final Set<String> SCHEDULES = Set.of("cosine", "step", "onecycle", "constant");
 
     static Options parse(Map<String, String> given) {
         for (String k : given.keySet()) {
@@ -74,6 +74,12 @@ record Options(int epochs, int batch, int size, double lr, String schedule, doub
         return switch (schedule) {
             case "cosine" -> lr * 0.5 * (1 + Math.cos(Math.PI * epoch / Math.max(1, epochs)));
             case "step" -> lr * Math.pow(0.1, epoch / Math.max(1, epochs / 3));
+            // one-cycle: linear warm-up from lr/25 over the first 30% of epochs, then cosine down to ~0
+            case "onecycle" -> {
+                double warm = Math.max(1, 0.3 * epochs);
+                yield epoch < warm ? lr / 25 + (lr - lr / 25) * epoch / warm
+                        : lr * 0.5 * (1 + Math.cos(Math.PI * (epoch - warm) / Math.max(1, epochs - warm)));
+            }
             default -> lr;
         };
     }
