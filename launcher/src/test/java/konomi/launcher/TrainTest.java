@@ -147,6 +147,19 @@ class TrainTest extends FrameworkTest {
 
     @Test
     @Order(6)
+    void learningRateFinderPlotsAndSuggests() throws Exception {
+        Path out = work.resolve("lrf");
+        TestShell.Result r = shell.run("train:lr-find --steps 12 --size 32 --batch 16 --min 1e-5 --max 1 --out " + out + " " + smallDataset());
+        assertThat(r.status()).as(r.message()).isZero();
+        assertThat(r.out()).contains("smoothed loss", "(log scale)", "suggested learning rate");
+        List<String> csv = Files.readAllLines(out.resolve("lr-find.csv"));
+        assertThat(csv.get(0)).isEqualTo("lr,loss,smoothed_loss");
+        assertThat(csv.size()).isBetween(8, 13);
+        assertThat(Double.parseDouble(csv.get(1).split(",")[0])).isEqualTo(1e-5);
+    }
+
+    @Test
+    @Order(7)
     void badOptionsAndDatasetsAreOneLineErrors() {
         assertThat(shell.run("train:run --out " + work.resolve("x") + " /no/such/dataset").message())
                 .isEqualTo("/no/such/dataset: dataset not found (a folder of class folders, or a CSV file,score)");

@@ -173,7 +173,34 @@ public class TrainCommands {
         }
     }
 
-    private Trainer trainer() {
+    /** A text plot of smoothed loss (y) against learning rate on a log scale (x). */
+    static String plot(double[][] rows, int width, int height) {
+        double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
+        for (double[] r : rows) {
+            lo = Math.min(lo, r[2]);
+            hi = Math.max(hi, r[2]);
+        }
+        hi = Math.min(hi, lo + 3 * (rows[0][2] - lo + 1e-9)); // keep the divergence from flattening the curve
+        char[][] grid = new char[height][width];
+        for (char[] line : grid) {
+            java.util.Arrays.fill(line, ' ');
+        }
+        double x0 = Math.log10(rows[0][0]), x1 = Math.log10(rows[rows.length - 1][0]);
+        for (double[] r : rows) {
+            int x = (int) Math.round((Math.log10(r[0]) - x0) / Math.max(1e-9, x1 - x0) * (width - 1));
+            int y = (int) Math.round((Math.min(r[2], hi) - lo) / Math.max(1e-9, hi - lo) * (height - 1));
+            grid[height - 1 - y][x] = '*';
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "smoothed loss %.3f .. %.3f%n", lo, hi));
+        for (char[] line : grid) {
+            sb.append("  |").append(new String(line).stripTrailing()).append('\n');
+        }
+        sb.append("  +").append("-".repeat(width)).append('\n');
+        sb.append(String.format(Locale.ROOT, "   lr %.0e%s%.0e (log scale)%n", rows[0][0], " ".repeat(Math.max(1, width - 22)), rows[rows.length - 1][0]));
+        return sb.toString();
+    }
+
+    Trainer trainer() {
         List<Trainer> t = trainers;
         if (t == null || t.isEmpty()) {
             throw new KonomiException("no trainer installed (bundle konomi.train)");
@@ -181,7 +208,7 @@ public class TrainCommands {
         return t.get(0);
     }
 
-    private static void put(Map<String, String> m, String k, String v) {
+    static void put(Map<String, String> m, String k, String v) {
         if (!v.isEmpty()) {
             m.put(k, v);
         }

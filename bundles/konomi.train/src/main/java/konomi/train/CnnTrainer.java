@@ -21,6 +21,11 @@ public class CnnTrainer implements Trainer {
     }
 
     @Override
+    public double[][] findLearningRate(TrainRequest request, double minLr, double maxLr, int steps, TrainListener listener) {
+        return new TrainingRun(request, listener).findLearningRate(minLr, maxLr, steps);
+    }
+
+    @Override
     public double[][] crossValidate(TrainRequest request, int folds, TrainListener listener) {
         return new TrainingRun(request, listener).crossValidate(folds);
     }

@@ -157,6 +157,46 @@ final class TrainingRun {
         return finish(meta, split, classes, state, metricName, skipped, side);
     }
 
+    /** The learning-rate range test (see Trainer#findLearningRate), on the training split. */
+    double[][] findLearningRate(double minLr, double maxLr, int steps) {
+        if (!(minLr > 0) || !(maxLr > minLr) || steps < 5) {
+            throw new KonomiException("lr-find needs 0 < min < max and at least 5 steps");
+        }
+        Dataset data = Dataset.read(request.dataset(), o.groups());
+        boolean classify = data.task().equals("classification");
+        double[] range = classify ? null : new double[] {min(data.samples()), max(data.samples())};
+        ModelMeta meta = new ModelMeta(data.task(), data.labels(), o.size(), ModelMeta.RGB01, range);
+        Split split = Split.of(data.samples(), o.val(), o.test(), o.seed());
+        ImageCache train = new ImageCache(split.train(), Tensors.cropFrom(o.size()), o.workers());
+        Map<Integer, Double> lrs = new LinkedHashMap<>();
+        for (int i = 0; i < steps; i++) {
+            lrs.put(i, minLr * Math.pow(maxLr / minLr, (double) i / (steps - 1)));
+        }
+        MultiLayerNetwork net = Nets.faceNet(meta, o.seed(), new MapSchedule(ScheduleType.ITERATION, lrs), o.weightDecay());
+        Batches batches = new Batches(train, o.size(), classify ? meta.labels().size() : 0);
+        SplittableRandom rnd = new SplittableRandom(o.seed());
+        int[] order = Batches.shuffled(train.size(), rnd.split());
+        List<double[]> rows = new ArrayList<>();
+        double smooth = 0, best = Double.MAX_VALUE;
+        for (int i = 0, from = 0; i < steps; i++, from += o.batch()) {
+            if (from + o.batch() > train.size()) {
+                from = 0;
+                order = Batches.shuffled(train.size(), rnd.split());
+            }
+            net.fit(batches.batch(order, from, Math.min(train.size(), from + o.batch()), o.augment(), rnd));
+            double loss = net.score();
+            smooth = 0.9 * smooth + 0.1 * loss; // fastai-style: exponential average from 0, bias-corrected
+            double corrected = smooth / (1 - Math.pow(0.9, i + 1));
+            rows.add(new double[] {lrs.get(i), loss, corrected});
+            best = Math.min(best, rows.get(rows.size() - 1)[2]);
+            if (i > 5 && (rows.get(rows.size() - 1)[2] > 4 * best || Double.isNaN(loss))) {
+                listener.message(String.format(Locale.ROOT, "stopped at lr %.3g: the loss diverged", lrs.get(i)));
+                break;
+            }
+        }
+        return rows.toArray(new double[0][]);
+    }
+
     /** K folds, each a fresh network trained on the others; the watched metric per fold and epoch. */
     double[][] crossValidate(int folds) {
         if (folds < 2 || folds > 20) {

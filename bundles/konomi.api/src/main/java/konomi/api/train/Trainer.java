@@ -27,4 +27,12 @@ public interface Trainer {
      * @return per fold, the validation metric after each epoch ({@code [fold][epoch]})
      */
     double[][] crossValidate(TrainRequest request, int folds, TrainListener listener);
+
+    /**
+     * Learning-rate range test: a fresh network trained for {@code steps} batches while the rate grows
+     * exponentially from {@code minLr} to {@code maxLr}; stops early once the loss diverges.
+     *
+     * @return rows of {learning rate, loss, smoothed loss}
+     */
+    double[][] findLearningRate(TrainRequest request, double minLr, double maxLr, int steps, TrainListener listener);
 }
