@@ -1,7 +1,6 @@
 package konomi.shell;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -35,10 +34,7 @@ public class LrFindCommand {
             @Descriptor("folder for lr-find.csv") @Parameter(names = {"-o", "--out"}, absentValue = "") String out,
             @Descriptor("the command's own name (Gogo passes it to _main)") String command,
             @Descriptor("dataset folder or CSV") String dataset) throws java.io.IOException {
-        Map<String, String> options = new LinkedHashMap<>();
-        TrainCommands.put(options, "batch", batch);
-        TrainCommands.put(options, "size", size);
-        TrainCommands.put(options, "groups", groups);
+        Map<String, String> options = TrainCommands.options("batch", batch, "size", size, "groups", groups);
         double[][] rows = train.trainer().findLearningRate(new TrainRequest(Path.of(dataset), Path.of(out.isEmpty() ? "." : out), options), min, max,
                 steps, new TrainListener() {
                     @Override

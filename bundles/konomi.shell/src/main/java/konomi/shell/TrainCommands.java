@@ -55,29 +55,10 @@ public class TrainCommands {
         if (out.isEmpty()) {
             throw new IllegalArgumentException("train:run needs --out <folder>");
         }
-        Map<String, String> options = new LinkedHashMap<>();
-        put(options, "epochs", epochs);
-        put(options, "batch", batch);
-        put(options, "size", size);
-        put(options, "lr", lr);
-        put(options, "schedule", schedule);
-        put(options, "weightDecay", weightDecay);
-        put(options, "seed", seed);
-        put(options, "val", val);
-        put(options, "test", test);
-        put(options, "patience", patience);
-        put(options, "metric", metric);
-        put(options, "groups", groups);
-        put(options, "init", init);
-        if (freeze) {
-            options.put("freeze", "true");
-        }
-        if (noAugment) {
-            options.put("augment", "false");
-        }
-        if (fresh) {
-            options.put("resume", "false");
-        }
+        Map<String, String> options = options("epochs", epochs, "batch", batch, "size", size, "lr", lr, "schedule", schedule,
+                "weightDecay", weightDecay, "seed", seed, "val", val, "test", test, "patience", patience, "metric", metric,
+                "groups", groups, "init", init, "freeze", freeze ? "true" : "", "augment", noAugment ? "false" : "",
+                "resume", fresh ? "false" : "");
         TrainResult r = trainer().train(new TrainRequest(Path.of(dataset), Path.of(out), options), new TrainListener() {
             @Override
             public void epoch(EpochReport e) {
@@ -113,18 +94,8 @@ public class TrainCommands {
             @Descriptor("CSV with columns file and group") @Parameter(names = {"--groups"}, absentValue = "") String groups,
             @Descriptor("no random crop/flip/colour jitter") @Parameter(names = {"--no-augment"}, absentValue = "false", presentValue = "true") boolean noAugment,
             @Descriptor("dataset folder or CSV") String dataset) throws java.io.IOException {
-        Map<String, String> options = new LinkedHashMap<>();
-        put(options, "epochs", epochs);
-        put(options, "batch", batch);
-        put(options, "size", size);
-        put(options, "lr", lr);
-        put(options, "schedule", schedule);
-        put(options, "seed", seed);
-        put(options, "metric", metric);
-        put(options, "groups", groups);
-        if (noAugment) {
-            options.put("augment", "false");
-        }
+        Map<String, String> options = options("epochs", epochs, "batch", batch, "size", size, "lr", lr, "schedule", schedule,
+                "seed", seed, "metric", metric, "groups", groups, "augment", noAugment ? "false" : "");
         double[][] r = trainer().crossValidate(new TrainRequest(Path.of(dataset), Path.of(out.isEmpty() ? "." : out), options), folds,
                 new TrainListener() {
                     @Override
@@ -208,10 +179,15 @@ public class TrainCommands {
         return t.get(0);
     }
 
-    static void put(Map<String, String> m, String k, String v) {
-        if (!v.isEmpty()) {
-            m.put(k, v);
+    /** Trainer options from key/value pairs; empty values (options not given) are left to the trainer's defaults. */
+    static Map<String, String> options(String... keyValues) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            if (!keyValues[i + 1].isEmpty()) {
+                m.put(keyValues[i], keyValues[i + 1]);
+            }
         }
+        return m;
     }
 
     private static String fmt(double v) {
