@@ -76,9 +76,13 @@ class TrainTest extends FrameworkTest {
         }
         Path csv = Files.write(ds.resolve("ratings.csv"), rows, StandardCharsets.UTF_8);
         Path out = work.resolve("reg");
-        TestShell.Result r = shell.run("train:run --out " + out + " --epochs 2 --size 32 --batch 16 " + csv);
+        TestShell.Result r = shell.run("train:run --out " + out + " --epochs 2 --size 32 --batch 16 --augment flip,jitter --checkpoint-every 1 " + csv);
         assertThat(r.status()).as(r.message()).isZero();
         assertThat(r.out()).contains("regression, 48 images", "val_spearman");
+        assertThat(out.resolve("epoch-001.zip")).exists();
+        assertThat(out.resolve("epoch-002.zip")).exists();
+        assertThat(shell.run("train:run --out " + work.resolve("x") + " --augment rotate " + csv).message())
+                .isEqualTo("augment takes crop, flip, jitter, all or none, not 'rotate'");
         assertThat(Files.readString(out.resolve("model.json"))).contains("\"task\" : \"regression\"", "\"range\" : [ 1.0, 5.0 ]");
 
         // transfer learning: the classifier's features, a new regression output

@@ -50,6 +50,9 @@ public class TrainCommands {
             @Parameter(names = {"--init"}, absentValue = "") String init,
             @Descriptor("with --init: train only the new output layer") @Parameter(names = {"--freeze"}, absentValue = "false", presentValue = "true") boolean freeze,
             @Descriptor("no random crop/flip/colour jitter") @Parameter(names = {"--no-augment"}, absentValue = "false", presentValue = "true") boolean noAugment,
+            @Descriptor("augmentations to use: crop, flip, jitter (comma separated), all or none") @Parameter(names = {"--augment"}, absentValue = "") String augment,
+            @Descriptor("also keep the weights of every Nth epoch (epoch-NNN.zip); the best is always model.zip")
+            @Parameter(names = {"--checkpoint-every"}, absentValue = "") String checkpointEvery,
             @Descriptor("start over instead of resuming") @Parameter(names = {"--fresh"}, absentValue = "false", presentValue = "true") boolean fresh,
             @Descriptor("dataset folder or CSV") String dataset) {
         if (out.isEmpty()) {
@@ -57,8 +60,8 @@ public class TrainCommands {
         }
         Map<String, String> options = options("epochs", epochs, "batch", batch, "size", size, "lr", lr, "schedule", schedule,
                 "weightDecay", weightDecay, "seed", seed, "val", val, "test", test, "patience", patience, "metric", metric,
-                "groups", groups, "init", init, "freeze", freeze ? "true" : "", "augment", noAugment ? "false" : "",
-                "resume", fresh ? "false" : "");
+                "groups", groups, "init", init, "freeze", freeze ? "true" : "", "augment", noAugment ? "false" : augment,
+                "resume", fresh ? "false" : "", "checkpointEvery", checkpointEvery);
         TrainResult r = trainer().train(new TrainRequest(Path.of(dataset), Path.of(out), options), new TrainListener() {
             @Override
             public void epoch(EpochReport e) {

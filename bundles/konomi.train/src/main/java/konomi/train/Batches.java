@@ -24,7 +24,7 @@ final class Batches {
         this.classes = classes;
     }
 
-    DataSet batch(int[] order, int from, int to, boolean augment, SplittableRandom rnd) {
+    DataSet batch(int[] order, int from, int to, Options.Augment augment, SplittableRandom rnd) {
         int n = to - from, per = 3 * size * size;
         float[] x = new float[n * per];
         float[] y = new float[n * Math.max(1, classes)];
@@ -33,11 +33,11 @@ final class Batches {
             int idx = order[from + i];
             Sample s = cache.samples.get(idx);
             int slack = cache.side - size;
-            int ox = augment ? rnd.nextInt(slack + 1) : slack / 2, oy = augment ? rnd.nextInt(slack + 1) : slack / 2;
-            boolean flip = augment && rnd.nextBoolean();
+            int ox = augment.crop() ? rnd.nextInt(slack + 1) : slack / 2, oy = augment.crop() ? rnd.nextInt(slack + 1) : slack / 2;
+            boolean flip = augment.flip() && rnd.nextBoolean();
             cut(cache.pixels.get(idx), cache.side, ox, oy, flip, crop);
             Tensors.chw(crop, 3, size, x, i * per);
-            if (augment) {
+            if (augment.jitter()) {
                 jitter(x, i * per, size * size, 0.8f + 0.4f * (float) rnd.nextDouble(), 0.8f + 0.4f * (float) rnd.nextDouble(),
                         0.8f + 0.4f * (float) rnd.nextDouble());
             }

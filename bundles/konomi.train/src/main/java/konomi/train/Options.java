@@ -8,8 +8,8 @@ import konomi.api.KonomiException;
 
 /** Trainer options with their defaults; unknown keys and bad values are one-line errors. */
 record Options(int epochs, int batch, int size, double lr, String schedule, double weightDecay, long seed, double val,
-               double test, int patience, String groups, boolean augment, boolean resume, String metric, int workers,
-               String init, boolean freeze) {
+               double test, int patience, String groups, Augment augment, boolean resume, String metric, int workers,
+               String init, boolean freeze, int checkpointEvery) {
 
     static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
     static {
@@ -30,6 +30,7 @@ record Options(int epochs, int batch, int size, double lr, String schedule, doub
         DEFAULTS.put("workers", "2");
         DEFAULTS.put("init", "");
         DEFAULTS.put("freeze", "false");
+        DEFAULTS.put("checkpointEvery", "0");
     }
     static final Set<String> SCHEDULES = Set.of("cosine", "step", "onecycle", "constant");
 
@@ -44,8 +45,8 @@ record Options(int epochs, int batch, int size, double lr, String schedule, doub
         Options r = new Options(i(o, "epochs", 1, 10_000), i(o, "batch", 1, 4096), i(o, "size", 16, 512), d(o, "lr", 1e-7, 10),
                 o.get("schedule"), d(o, "weightDecay", 0, 1), (long) d(o, "seed", Long.MIN_VALUE, Long.MAX_VALUE),
                 d(o, "val", 0.01, 0.5), d(o, "test", 0, 0.5), i(o, "patience", 1, 10_000), o.get("groups"),
-                Boolean.parseBoolean(o.get("augment")), Boolean.parseBoolean(o.get("resume")), o.get("metric"), i(o, "workers", 1, 64),
-                o.get("init"), Boolean.parseBoolean(o.get("freeze")));
+                Augment.parse(o.get("augment")), Boolean.parseBoolean(o.get("resume")), o.get("metric"), i(o, "workers", 1, 64),
+                o.get("init"), Boolean.parseBoolean(o.get("freeze")), i(o, "checkpointEvery", 0, 10_000));
         if (!SCHEDULES.contains(r.schedule)) {
             throw new KonomiException("schedule must be one of " + SCHEDULES + ", not '" + r.schedule + "'");
         }
@@ -67,6 +68,31 @@ record Options(int epochs, int batch, int size, double lr, String schedule, doub
             throw new KonomiException("trainer option " + k + " must be between " + min + " and " + max + ", not " + v);
         }
         return v;
+    }
+
+    /** Which augmentations run: {@code true} (all), {@code false}/{@code none}, or a list such as {@code crop,flip}. */
+    record Augment(boolean crop, boolean flip, boolean jitter) {
+        static final Augment NONE = new Augment(false, false, false);
+
+        static Augment parse(String v) {
+            String s = v.trim().toLowerCase(java.util.Locale.ROOT);
+            if (s.equals("true") || s.equals("all")) {
+                return new Augment(true, true, true);
+            }
+            if (s.equals("false") || s.equals("none") || s.isEmpty()) {
+                return NONE;
+            }
+            boolean crop = false, flip = false, jitter = false;
+            for (String t : s.split(",")) {
+                switch (t.trim()) {
+                    case "crop" -> crop = true;
+                    case "flip" -> flip = true;
+                    case "jitter" -> jitter = true;
+                    default -> throw new KonomiException("augment takes crop, flip, jitter, all or none, not '" + t.trim() + "'");
+                }
+            }
+            return new Augment(crop, flip, jitter);
+        }
     }
 
     /** Learning rate of an epoch (0-based) under the schedule. */

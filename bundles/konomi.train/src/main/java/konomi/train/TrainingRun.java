@@ -146,6 +146,9 @@ final class TrainingRun {
             state.epoch = epoch;
             state.history.add(new double[] {epoch, loss, v.get("loss"), metric, lr, train.size() / trainSeconds, seconds});
             write(checkpoint, f -> ModelSerializer.writeModel(net, f, true));
+            if (o.checkpointEvery() > 0 && epoch % o.checkpointEvery() == 0) {
+                write(out.resolve(String.format(Locale.ROOT, "epoch-%03d.zip", epoch)), f -> ModelSerializer.writeModel(net, f, false));
+            }
             writeCurve(state, metricName);
             state.save(stateFile);
             listener.epoch(new EpochReport(epoch, o.epochs(), loss, v.get("loss"), metricName, metric, lr, train.size() / trainSeconds,
@@ -295,7 +298,7 @@ final class TrainingRun {
         int[] labels = new int[n];
         for (int from = 0; from < n; from += o.batch()) {
             int to = Math.min(n, from + o.batch());
-            DataSet ds = batches.batch(order, from, to, false, null);
+            DataSet ds = batches.batch(order, from, to, Options.Augment.NONE, null);
             INDArray y = net.output(ds.getFeatures(), false);
             for (int i = from; i < to; i++) {
                 Sample s = batches.samples().get(i);
