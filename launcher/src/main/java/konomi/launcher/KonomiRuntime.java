@@ -53,6 +53,10 @@ public final class KonomiRuntime implements AutoCloseable {
      */
     public static KonomiRuntime start(Path dist, Path home, boolean interactive, boolean debug) {
         KonomiHome h = new KonomiHome(home.toAbsolutePath().normalize()).create();
+        // reports draw charts with AWT; there is no display
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
         // DL4J's oneDNN layer helpers are off unless asked for (see org.nd4j.nativeblas.Nd4jCpu here)
         if (System.getProperty("org.eclipse.deeplearning4j.helpers.disable") == null) {
             System.setProperty("org.eclipse.deeplearning4j.helpers.disable", "false");

@@ -164,6 +164,26 @@ class TrainTest extends FrameworkTest {
 
     @Test
     @Order(7)
+    void evaluationReportsWithChartsConfusionAndTopLosses() throws Exception {
+        TestShell.Result cls = shell.run("eval:run --split all --top 5 --out " + work.resolve("ev-cls") + " " + work.resolve("cls") + " " + smallDataset());
+        assertThat(cls.status()).as(cls.message()).isZero();
+        assertThat(cls.out()).contains("accuracy", "top3");
+        String html = Files.readString(work.resolve("ev-cls/eval.html"));
+        assertThat(html).contains("Learning curves", "data:image/png;base64,", "Per class", "Confusion matrix", "Top losses");
+        assertThat(Files.readString(work.resolve("ev-cls/eval.json"))).contains("\"per_class\"", "\"confusion\"", "\"top_losses\"");
+
+        TestShell.Result reg = shell.run("eval:run --split all --out " + work.resolve("ev-reg") + " " + work.resolve("reg") + " " + work.resolve("ds/ratings.csv"));
+        assertThat(reg.status()).as(reg.message()).isZero();
+        assertThat(reg.out()).contains("spearman", "mae");
+        assertThat(Files.readString(work.resolve("ev-reg/eval.html"))).contains("Predicted against true", "data:image/png;base64,");
+
+        TestShell.Result wrong = shell.run("eval:run --split all --out " + work.resolve("ev-x") + " " + work.resolve("cls") + " " + work.resolve("ds/ratings.csv"));
+        assertThat(wrong.status()).isEqualTo(1);
+        assertThat(wrong.message()).contains("does not match the model");
+    }
+
+    @Test
+    @Order(8)
     void badOptionsAndDatasetsAreOneLineErrors() {
         assertThat(shell.run("train:run --out " + work.resolve("x") + " /no/such/dataset").message())
                 .isEqualTo("/no/such/dataset: dataset not found (a folder of class folders, or a CSV file,score)");

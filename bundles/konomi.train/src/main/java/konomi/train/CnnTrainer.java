@@ -26,6 +26,11 @@ public class CnnTrainer implements Trainer {
     }
 
     @Override
+    public java.util.Map<String, Double> evaluate(TrainRequest request, TrainListener listener) {
+        return new Evaluation(request, listener).run();
+    }
+
+    @Override
     public double[][] crossValidate(TrainRequest request, int folds, TrainListener listener) {
         return new TrainingRun(request, listener).crossValidate(folds);
     }

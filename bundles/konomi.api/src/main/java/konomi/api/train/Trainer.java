@@ -35,4 +35,13 @@ public interface Trainer {
      * @return rows of {learning rate, loss, smoothed loss}
      */
     double[][] findLearningRate(TrainRequest request, double minLr, double maxLr, int steps, TrainListener listener);
+
+    /**
+     * Evaluates a trained model (option {@code model}: a train:run folder) on a dataset, by default on the
+     * same held-back test part that training used (options {@code split=test|all}, {@code seed}, {@code val},
+     * {@code test}, {@code groups}), and writes {@code eval.json} and {@code eval.html} into the output folder.
+     *
+     * @return the metrics (accuracy, top3 ... or mae, spearman ...)
+     */
+    java.util.Map<String, Double> evaluate(TrainRequest request, TrainListener listener);
 }

@@ -1,0 +1,295 @@
+package konomi.train;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import konomi.api.Image;
+import konomi.api.KonomiException;
+import konomi.api.train.TrainListener;
+import konomi.api.train.TrainRequest;
+import konomi.imaging.Images;
+import konomi.nn.ModelMeta;
+import konomi.nn.Tensors;
+
+/**
+ * eval:run: a trained model measured on a dataset (by default the test part of the same seeded split
+ * training used), written as eval.json and a self-contained eval.html: learning curves (from the run's
+ * train.csv), confusion matrix heat map and per-class precision/recall, or a predicted-against-true scatter
+ * with its calibration line for regression, and the images with the largest losses. Charts are drawn by
+ * JFreeChart as PNG and inlined.
+ */
+final class Evaluation {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final TrainRequest request;
+    private final TrainListener listener;
+
+    Evaluation(TrainRequest request, TrainListener listener) {
+        this.request = request;
+        this.listener = listener;
+    }
+
+    Map<String, Double> run() {
+        Map<String, String> opts = new HashMap<>(request.options());
+        String modelOpt = opts.remove("model"), splitOpt = opts.getOrDefault("split", "test");
+        opts.remove("split");
+        int top = Integer.parseInt(opts.getOrDefault("top", "12"));
+        opts.remove("top");
+        if (modelOpt == null || modelOpt.isBlank()) {
+            throw new KonomiException("eval needs a model: a train:run output folder (model.zip + model.json)");
+        }
+        Options o = Options.parse(opts);
+        Path model = Path.of(modelOpt);
+        Path zip = Files.isDirectory(model) ? model.resolve("model.zip") : model;
+        Path dir = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
+        ModelMeta meta = ModelMeta.read(dir.resolve("model.json"));
+        Dataset data = Dataset.read(request.dataset(), o.groups());
+        if (!data.task().equals(meta.task()) || (meta.classification() && !data.labels().equals(meta.labels()))) {
+            throw new KonomiException(request.dataset() + ": does not match the model (" + meta.task() + " "
+                    + (meta.classification() ? meta.labels() : "") + " against " + data.task() + " " + data.labels() + ")");
+        }
+        List<Sample> samples = switch (splitOpt) {
+            case "test" -> Split.of(data.samples(), o.val(), o.test(), o.seed()).test();
+            case "all" -> data.samples();
+            default -> throw new KonomiException("split must be test or all, not '" + splitOpt + "'");
+        };
+        if (samples.isEmpty()) {
+            throw new KonomiException(request.dataset() + ": no images in the " + splitOpt + " part");
+        }
+        MultiLayerNetwork net;
+        try {
+            net = ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), false);
+        } catch (IOException | RuntimeException e) {
+            throw new KonomiException(zip + ": cannot load the model: " + e.getMessage(), e);
+        }
+        ImageCache cache = new ImageCache(samples, Tensors.cropFrom(meta.size()), o.workers());
+        cache.skipped.forEach(s -> listener.message("skipped " + s));
+        int classes = meta.classification() ? meta.labels().size() : 0;
+        Batches batches = new Batches(cache, meta.size(), classes);
+        int n = cache.size();
+        float[][] probs = new float[n][];
+        double[] pred = new double[n], truth = new double[n], loss = new double[n];
+        int[] labels = new int[n];
+        int[] order = Batches.identity(n);
+        for (int from = 0; from < n; from += 64) {
+            int to = Math.min(n, from + 64);
+            DataSet ds = batches.batch(order, from, to, Options.Augment.NONE, null);
+            INDArray y = net.output(ds.getFeatures(), false);
+            for (int i = from; i < to; i++) {
+                Sample s = cache.samples.get(i);
+                if (classes > 0) {
+                    probs[i] = y.getRow(i - from).toFloatVector();
+                    labels[i] = s.label();
+                    loss[i] = -Math.log(Math.max(probs[i][s.label()], 1e-7));
+                } else {
+                    pred[i] = y.getDouble(i - from, 0);
+                    truth[i] = s.target();
+                    loss[i] = (pred[i] - truth[i]) * (pred[i] - truth[i]);
+                }
+            }
+        }
+        int[][] confusion = classes > 0 ? new int[classes][classes] : null;
+        Map<String, Double> metrics = classes > 0 ? Metrics.classification(probs, labels, confusion) : Metrics.regression(pred, truth);
+        try {
+            Files.createDirectories(request.output());
+            write(meta, dir, splitOpt, o, cache, probs, pred, truth, loss, confusion, metrics, top);
+        } catch (IOException e) {
+            throw new KonomiException(request.output() + ": cannot write the report: " + e.getMessage(), e);
+        }
+        return metrics;
+    }
+
+    private void write(ModelMeta meta, Path modelDir, String split, Options o, ImageCache cache, float[][] probs, double[] pred,
+                       double[] truth, double[] loss, int[][] confusion, Map<String, Double> metrics, int top) throws IOException {
+        int n = cache.size();
+        ObjectNode json = JSON.createObjectNode();
+        json.put("model", modelDir.toAbsolutePath().toString());
+        json.put("dataset", request.dataset().toAbsolutePath().toString());
+        ObjectNode sp = json.putObject("split");
+        sp.put("part", split);
+        sp.put("seed", o.seed());
+        sp.put("images", n);
+        json.set("metrics", JSON.valueToTree(metrics));
+        StringBuilder html = new StringBuilder("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Konomi evaluation</title>"
+                + "<style>body{font:14px system-ui,sans-serif;margin:24px}table{border-collapse:collapse}td,th{padding:3px 6px;"
+                + "border:1px solid #ddd;text-align:right}.hm td{width:26px;height:22px;font-size:11px}.tl{display:flex;flex-wrap:wrap;gap:10px}"
+                + ".tl div{font-size:12px;width:130px}</style></head><body>");
+        Path named = modelDir.toAbsolutePath().normalize();
+        String title = named.getFileName().toString().equals("model") && named.getParent() != null
+                ? named.getParent().getFileName() + "/model" : named.getFileName().toString();
+        html.append("<h1>Evaluation of ").append(esc(title)).append("</h1><p>")
+                .append(n).append(" images of ").append(esc(request.dataset().toString())).append(" (")
+                .append(split.equals("test") ? "held-back test part, seed " + o.seed() : "all images").append(")</p><h2>Metrics</h2><table>");
+        metrics.forEach((k, v) -> html.append("<tr><th>").append(k).append("</th><td>").append(fmt(v)).append("</td></tr>"));
+        html.append("</table>");
+        Path curve = modelDir.resolve("train.csv");
+        if (Files.isRegularFile(curve)) {
+            html.append("<h2>Learning curves</h2>").append(png(curveChart(curve), 720, 320));
+        }
+        if (confusion != null) {
+            List<String> labels = meta.labels();
+            ArrayNode perClass = json.putArray("per_class");
+            html.append("<h2>Per class</h2><table><tr><th>class</th><th>images</th><th>precision</th><th>recall</th></tr>");
+            for (int c = 0; c < labels.size(); c++) {
+                int tp = confusion[c][c], row = 0, col = 0;
+                for (int j = 0; j < labels.size(); j++) {
+                    row += confusion[c][j];
+                    col += confusion[j][c];
+                }
+                double precision = col == 0 ? 0 : (double) tp / col, recall = row == 0 ? 0 : (double) tp / row;
+                ObjectNode pc = perClass.addObject();
+                pc.put("class", labels.get(c));
+                pc.put("images", row);
+                pc.put("precision", precision);
+                pc.put("recall", recall);
+                html.append("<tr><th>").append(esc(labels.get(c))).append("</th><td>").append(row).append("</td><td>")
+                        .append(fmt(precision)).append("</td><td>").append(fmt(recall)).append("</td></tr>");
+            }
+            html.append("</table><h2>Confusion matrix</h2><p>rows: true class, columns: predicted</p><table class=\"hm\"><tr><th></th>");
+            json.set("confusion", JSON.valueToTree(confusion));
+            json.set("labels", JSON.valueToTree(labels));
+            labels.forEach(l -> html.append("<th>").append(esc(l.length() > 4 ? l.substring(0, 4) : l)).append("</th>"));
+            html.append("</tr>");
+            for (int c = 0; c < labels.size(); c++) {
+                int row = java.util.Arrays.stream(confusion[c]).sum();
+                html.append("<tr><th>").append(esc(labels.get(c))).append("</th>");
+                for (int j = 0; j < labels.size(); j++) {
+                    double share = row == 0 ? 0 : (double) confusion[c][j] / row;
+                    int shade = (int) Math.round(255 - 200 * share);
+                    html.append(String.format(Locale.ROOT, "<td style=\"background:rgb(%d,%d,255)\">%s</td>", shade, shade,
+                            confusion[c][j] == 0 ? "" : String.valueOf(confusion[c][j])));
+                }
+                html.append("</tr>");
+            }
+            html.append("</table>");
+        } else {
+            html.append("<h2>Predicted against true</h2>").append(png(scatterChart(pred, truth), 520, 420));
+        }
+        Integer[] idx = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        java.util.Arrays.sort(idx, Comparator.comparingDouble((Integer i) -> loss[i]).reversed());
+        ArrayNode worst = json.putArray("top_losses");
+        html.append("<h2>Top losses</h2><div class=\"tl\">");
+        for (int k = 0; k < Math.min(top, n); k++) {
+            int i = idx[k];
+            Sample s = cache.samples.get(i);
+            String said = confusion != null ? meta.labels().get(Metrics.argmax(probs[i])) + String.format(Locale.ROOT, " %.0f%%",
+                    100 * probs[i][Metrics.argmax(probs[i])]) : fmt(pred[i]);
+            String was = confusion != null ? meta.labels().get(s.label()) : fmt(truth[i]);
+            ObjectNode w = worst.addObject();
+            w.put("file", s.id());
+            w.put("truth", was);
+            w.put("predicted", said);
+            w.put("loss", loss[i]);
+            byte[] jpeg = Images.jpeg(new Image(s.id(), cache.side, cache.side, 3, cache.pixels.get(i)), 85);
+            html.append("<div><img width=\"128\" height=\"128\" src=\"data:image/jpeg;base64,").append(Base64.getEncoder().encodeToString(jpeg))
+                    .append("\" alt=\"").append(esc(s.id())).append("\"><br>true ").append(esc(was)).append("<br>said ").append(esc(said))
+                    .append("<br>loss ").append(fmt(loss[i])).append("</div>");
+        }
+        html.append("</div></body></html>\n");
+        atomic(request.output().resolve("eval.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+        atomic(request.output().resolve("eval.html"), html.toString());
+    }
+
+    private static JFreeChart curveChart(Path trainCsv) throws IOException {
+        List<String> lines = Files.readAllLines(trainCsv, StandardCharsets.UTF_8);
+        String[] head = lines.get(0).split(",");
+        XYSeries train = new XYSeries("train loss"), val = new XYSeries("validation loss"), metric = new XYSeries(head[3]);
+        for (String l : lines.subList(1, lines.size())) {
+            String[] v = l.split(",");
+            double e = Double.parseDouble(v[0]);
+            train.add(e, Double.parseDouble(v[1]));
+            val.add(e, Double.parseDouble(v[2]));
+            metric.add(e, Double.parseDouble(v[3]));
+        }
+        XYSeriesCollection c = new XYSeriesCollection();
+        c.addSeries(train);
+        c.addSeries(val);
+        c.addSeries(metric);
+        JFreeChart chart = ChartFactory.createXYLineChart(null, "epoch", "loss / " + head[3], c, PlotOrientation.VERTICAL, true, false, false);
+        chart.getXYPlot().setBackgroundPaint(Color.WHITE);
+        return chart;
+    }
+
+    private static JFreeChart scatterChart(double[] pred, double[] truth) {
+        XYSeries points = new XYSeries("images"), calib = new XYSeries("mean predicted per true value");
+        Map<Double, double[]> byTruth = new java.util.TreeMap<>();
+        java.util.SplittableRandom jitter = new java.util.SplittableRandom(1);
+        for (int i = 0; i < pred.length; i++) {
+            points.add(truth[i] + (jitter.nextDouble() - 0.5) * 0.2, pred[i]); // jitter: ratings are whole numbers
+            double[] acc = byTruth.computeIfAbsent(truth[i], k -> new double[2]);
+            acc[0] += pred[i];
+            acc[1]++;
+        }
+        byTruth.forEach((t, acc) -> calib.add((double) t, acc[0] / acc[1]));
+        XYSeriesCollection c = new XYSeriesCollection();
+        c.addSeries(points);
+        c.addSeries(calib);
+        JFreeChart chart = ChartFactory.createScatterPlot(null, "true", "predicted", c, PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = chart.getXYPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer();
+        r.setSeriesLinesVisible(0, false);
+        r.setSeriesShapesVisible(1, true);
+        r.setSeriesStroke(1, new BasicStroke(2f));
+        plot.setRenderer(r);
+        return chart;
+    }
+
+    private static String png(JFreeChart chart, int w, int h) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ChartUtils.writeChartAsPNG(out, chart, w, h);
+        return "<img width=\"" + w + "\" height=\"" + h + "\" alt=\"chart\" src=\"data:image/png;base64,"
+                + Base64.getEncoder().encodeToString(out.toByteArray()) + "\">";
+    }
+
+    private static void atomic(Path target, String text) throws IOException {
+        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
+        try {
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                w.write(text);
+            }
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}
