@@ -87,6 +87,9 @@ public final class KonomiRuntime implements AutoCloseable {
         cfg.put("felix.fileinstall.filter", ".*\\.(jar|cfg|config)");
         cfg.put("felix.fileinstall.tmpdir", storage.resolve("fileinstall").toString());
         cfg.put("felix.fileinstall.log.level", "1");
+        // FileInstall would otherwise write configurations back into the user's .cfg files, in place
+        // (and emptied one at shutdown when measured); Konomi writes its own choices atomically instead
+        cfg.put("felix.fileinstall.enableConfigSave", "false");
         cfg.put("felix.fileinstall.log.default", "jul");
         cfg.put("gosh.args", interactive ? "" : "--nointeractive --noshutdown");
         if (!interactive) {

@@ -51,6 +51,23 @@ class LauncherTest {
     }
 
     @Test
+    void configurationFilesAreAppliedAndNeverRewritten() throws Exception {
+        Path cfg = Files.createDirectories(home.resolve("etc")).resolve("konomi.detect.cascade.cfg");
+        String mine = "# my settings\nminNeighbors = 1\n";
+        Files.writeString(cfg, mine);
+        try {
+            for (int i = 0; i < 3; i++) {
+                Run r = konomi("detect:eval", DetectionTest.PLAIN.toString());
+                assertThat(r.status()).as(r.err()).isZero();
+                assertThat(r.out()).containsPattern("detections\\s+33");
+                assertThat(cfg).hasContent(mine);
+            }
+        } finally {
+            Files.delete(cfg);
+        }
+    }
+
+    @Test
     void unknownCommandsAndWrongArgumentsExitTwo() throws Exception {
         Run unknown = konomi("detect:nope");
         assertThat(unknown.status()).isEqualTo(2);

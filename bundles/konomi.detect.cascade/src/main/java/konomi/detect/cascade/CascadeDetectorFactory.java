@@ -41,6 +41,7 @@ public class CascadeDetectorFactory implements ModelFactory<FaceDetector> {
         Object file = properties.get("felix.fileinstall.filename");
         configSource = file == null ? CascadeConfig.PID : file.toString().replaceFirst("^file:", "");
         config = Map.copyOf(properties);
+        LOG.debug("configured from {}: {}", configSource, config);
         try {
             CascadeParams.resolve(configSource, config::get);
         } catch (KonomiException e) {
