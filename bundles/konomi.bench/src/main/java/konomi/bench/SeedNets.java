@@ -45,13 +45,22 @@ final class SeedNets {
         return new NeuralNetConfiguration.Builder().seed(0).updater(new Adam(1e-3)).weightInit(WeightInit.RELU).list();
     }
 
+    /**
+     * Layers run channels-last: oneDNN's NCHW max-pool backward falls back to its reference kernel and every
+     * layer pays layout reorders (measured with DNNL_VERBOSE: about 60% of a cnn9 training step). NHWC took
+     * cnn9 training from 81 to 96 images/s and its inference from 241 to 834. {@code -Dkonomi.bench.nchw=true}
+     * measures the NCHW layers.
+     */
+    static final org.deeplearning4j.nn.conf.CNN2DFormat FORMAT = Boolean.getBoolean("konomi.bench.nchw")
+            ? org.deeplearning4j.nn.conf.CNN2DFormat.NCHW : org.deeplearning4j.nn.conf.CNN2DFormat.NHWC;
+
     private static ConvolutionLayer conv(int k, int out, ConvolutionMode mode) {
-        return new ConvolutionLayer.Builder(k, k).nOut(out).convolutionMode(mode).activation(Activation.RELU).build();
+        return new ConvolutionLayer.Builder(k, k).nOut(out).convolutionMode(mode).activation(Activation.RELU).dataFormat(FORMAT).build();
     }
 
     private static SubsamplingLayer pool(int k, int s, int pad) {
         return new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(k, k).stride(s, s).padding(pad, pad)
-                .convolutionMode(ConvolutionMode.Truncate).build();
+                .convolutionMode(ConvolutionMode.Truncate).dataFormat(FORMAT).build();
     }
 
     private static DenseLayer dense(int n) {
@@ -59,7 +68,7 @@ final class SeedNets {
     }
 
     private static Net done(String name, NeuralNetConfiguration.ListBuilder b, int c, int h, int w, int batch, String loss) {
-        MultiLayerNetwork net = new MultiLayerNetwork(b.setInputType(InputType.convolutional(h, w, c)).build());
+        MultiLayerNetwork net = new MultiLayerNetwork(b.setInputType(InputType.convolutional(h, w, c, FORMAT)).build());
         net.init();
         return new Net(name, c, h, w, batch, loss, net);
     }
