@@ -10,8 +10,6 @@ import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-import konomi.api.train.EpochReport;
-import konomi.api.train.TrainListener;
 import konomi.api.train.TrainRequest;
 
 /** {@code eval:run}: a trained model measured on a dataset, as eval.json and eval.html. */
@@ -36,16 +34,7 @@ public class EvalCommands {
                 "groups", groups, "top", top);
         Path dir = out.isEmpty() ? (Files.isDirectory(Path.of(model)) ? Path.of(model) : Path.of(model).toAbsolutePath().getParent()).resolve("eval")
                 : Path.of(out);
-        Map<String, Double> m = train.trainer().evaluate(new TrainRequest(Path.of(dataset), dir, options), new TrainListener() {
-            @Override
-            public void epoch(EpochReport e) {
-            }
-
-            @Override
-            public void message(String text) {
-                System.out.println(text);
-            }
-        });
+        Map<String, Double> m = train.trainer().evaluate(new TrainRequest(Path.of(dataset), dir, options), TrainCommands.messages());
         Table t = new Table("metric", "value");
         m.forEach((k, v) -> t.row(k, String.format(Locale.ROOT, "%.4f", v)));
         t.print(System.out);

@@ -9,8 +9,6 @@ import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-import konomi.api.train.EpochReport;
-import konomi.api.train.TrainListener;
 import konomi.api.train.TrainRequest;
 
 /**
@@ -36,16 +34,7 @@ public class LrFindCommand {
             @Descriptor("dataset folder or CSV") String dataset) throws java.io.IOException {
         Map<String, String> options = TrainCommands.options("batch", batch, "size", size, "groups", groups);
         double[][] rows = train.trainer().findLearningRate(new TrainRequest(Path.of(dataset), Path.of(out.isEmpty() ? "." : out), options), min, max,
-                steps, new TrainListener() {
-                    @Override
-                    public void epoch(EpochReport e) {
-                    }
-
-                    @Override
-                    public void message(String text) {
-                        System.out.println(text);
-                    }
-                });
+                steps, TrainCommands.messages());
         System.out.print(TrainCommands.plot(rows, 64, 16));
         int lowest = 0;
         for (int i = 0; i < rows.length; i++) {

@@ -174,6 +174,20 @@ public class TrainCommands {
         return sb.toString();
     }
 
+    /** Prints the trainer's messages; epochs are reported by the caller, or not at all. */
+    static TrainListener messages() {
+        return new TrainListener() {
+            @Override
+            public void epoch(EpochReport e) {
+            }
+
+            @Override
+            public void message(String text) {
+                System.out.println(text);
+            }
+        };
+    }
+
     Trainer trainer() {
         List<Trainer> t = trainers;
         if (t == null || t.isEmpty()) {
