@@ -1,7 +1,8 @@
 package konomi.train;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 import konomi.api.KonomiException;
 
@@ -63,35 +68,30 @@ record Dataset(String task, List<String> labels, List<Sample> samples, String so
         return new Dataset("classification", labels, samples, root.toString());
     }
 
+    private static final CSVFormat CSV = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
+            .setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(true).build();
+
     private static Dataset ratings(Path csv, Map<String, String> groups) {
         List<Sample> samples = new ArrayList<>();
         Path base = csv.toAbsolutePath().getParent();
-        try (BufferedReader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
-            String header = r.readLine();
-            if (header == null || !header.replace(" ", "").startsWith("file,score")) {
+        try (Reader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+            CSVParser parser = CSV.parse(r);
+            if (!parser.getHeaderNames().containsAll(List.of("file", "score"))) {
                 throw new KonomiException(csv + ":1: expected header file,score");
             }
-            String line;
-            int n = 1;
-            while ((line = r.readLine()) != null) {
-                n++;
-                if (line.isBlank()) {
-                    continue;
+            for (CSVRecord rec : parser) {
+                String where = csv + ":" + (rec.getRecordNumber() + 1);
+                if (!rec.isConsistent()) {
+                    throw new KonomiException(where + ": expected file,score");
                 }
-                int comma = line.lastIndexOf(',');
-                if (comma <= 0) {
-                    throw new KonomiException(csv + ":" + n + ": expected file,score");
-                }
-                String id = line.substring(0, comma).trim();
-                double score;
+                String id = rec.get("file");
                 try {
-                    score = Double.parseDouble(line.substring(comma + 1).trim());
+                    samples.add(new Sample(base.resolve(id), id, -1, Double.parseDouble(rec.get("score")), groups.getOrDefault(id, id)));
                 } catch (NumberFormatException e) {
-                    throw new KonomiException(csv + ":" + n + ": score is not a number: " + line.substring(comma + 1));
+                    throw new KonomiException(where + ": score is not a number: " + rec.get("score"));
                 }
-                samples.add(new Sample(base.resolve(id), id, -1, score, groups.getOrDefault(id, id)));
             }
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new KonomiException(csv + ": cannot read: " + e.getMessage(), e);
         }
         if (samples.size() < 10) {
@@ -102,21 +102,15 @@ record Dataset(String task, List<String> labels, List<Sample> samples, String so
 
     private static Map<String, String> readGroups(Path csv) {
         Map<String, String> m = new HashMap<>();
-        try (BufferedReader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
-            String header = r.readLine();
-            List<String> cols = header == null ? List.of() : List.of(header.split(","));
-            int f = cols.indexOf("file"), g = cols.indexOf("group");
-            if (f < 0 || g < 0) {
+        try (Reader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+            CSVParser parser = CSV.parse(r);
+            if (!parser.getHeaderNames().containsAll(List.of("file", "group"))) {
                 throw new KonomiException(csv + ":1: a groups file needs columns file and group");
             }
-            String line;
-            while ((line = r.readLine()) != null) {
-                String[] v = line.split(",", -1);
-                if (v.length > Math.max(f, g)) {
-                    m.put(v[f], v[g]);
-                }
+            for (CSVRecord rec : parser) {
+                m.put(rec.get("file"), rec.get("group"));
             }
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new KonomiException(csv + ": cannot read groups: " + e.getMessage(), e);
         }
         return m;
