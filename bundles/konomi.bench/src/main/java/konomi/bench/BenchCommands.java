@@ -21,25 +21,52 @@ public class BenchCommands {
     @Descriptor("throughput of the NETS.md seed networks in DL4J (JSON lines like torch_ref.py)")
     public void nets(
             @Descriptor("seconds per net and mode") @Parameter(names = {"--seconds"}, absentValue = "8") double seconds,
-            @Descriptor("nets, comma separated") @Parameter(names = {"--nets"}, absentValue = "seed002_binary,seed004_idol40,seed000_cnn9,seed000_alexnet") String nets,
-            @Descriptor("modes: train, infer") @Parameter(names = {"--modes"}, absentValue = "train,infer") String modes) {
+            @Descriptor("nets, comma separated (konomi_face96: the trainer's own network)") @Parameter(names = {"--nets"}, absentValue = "seed002_binary,seed004_idol40,seed000_cnn9,seed000_alexnet") String nets,
+            @Descriptor("modes: train, infer") @Parameter(names = {"--modes"}, absentValue = "train,infer") String modes,
+            @Descriptor("layer layout: nhwc (fastest) or nchw") @Parameter(names = {"--layout"}, absentValue = "nhwc") String layout,
+            @Descriptor("ReLU after a conv: layer (its own layer, fastest) or fused (the conv layer's activation)")
+            @Parameter(names = {"--relu"}, absentValue = "layer") String relu,
+            @Descriptor("DL4J workspaces: enabled or none") @Parameter(names = {"--workspace"}, absentValue = "enabled") String workspace,
+            @Descriptor("keep conv pre-activations for backprop (device) or recompute them (none)")
+            @Parameter(names = {"--cache"}, absentValue = "device") String cache,
+            @Descriptor("data type: float, half or bfloat16") @Parameter(names = {"--dtype"}, absentValue = "float") String dtype) {
+        SeedNets.Variant v = new SeedNets.Variant(
+                choice("--layout", layout, org.deeplearning4j.nn.conf.CNN2DFormat.class),
+                switch (relu) {
+                    case "layer" -> true;
+                    case "fused" -> false;
+                    default -> throw new IllegalArgumentException("--relu must be layer or fused, not " + relu);
+                },
+                choice("--workspace", workspace, org.deeplearning4j.nn.conf.WorkspaceMode.class),
+                choice("--cache", cache, org.deeplearning4j.nn.conf.CacheMode.class),
+                choice("--dtype", dtype, DataType.class));
         for (String name : nets.split(",")) {
             for (String mode : modes.split(",")) {
-                System.out.println(run(name.trim(), mode.trim(), seconds));
+                System.out.println(run(name.trim(), mode.trim(), seconds, v));
                 System.out.flush();
             }
         }
     }
 
-    static String run(String name, String mode, double seconds) {
-        SeedNets.Net n = SeedNets.build(name);
+    private static <E extends Enum<E>> E choice(String option, String value, Class<E> type) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(value)) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException(option + ": unknown value " + value);
+    }
+
+    static String run(String name, String mode, double seconds, SeedNets.Variant v) {
+        SeedNets.Net n = SeedNets.build(name, v);
         Nd4j.getRandom().setSeed(0);
-        INDArray x = Nd4j.rand(DataType.FLOAT, n.batch(), n.c(), n.h(), n.w()); // NCHW as NETS.md specifies
-        INDArray y = switch (n.loss()) {
-            case "ce40" -> {
-                INDArray oneHot = Nd4j.zeros(DataType.FLOAT, n.batch(), 40);
+        INDArray x = Nd4j.rand(DataType.FLOAT, n.batch(), n.c(), n.h(), n.w()).castTo(v.dtype()); // NCHW as NETS.md specifies
+        INDArray labels = switch (n.loss()) {
+            case "ce40", "ce20" -> {
+                int classes = n.loss().equals("ce40") ? 40 : 20;
+                INDArray oneHot = Nd4j.zeros(DataType.FLOAT, n.batch(), classes);
                 for (int i = 0; i < n.batch(); i++) {
-                    oneHot.putScalar(i, Nd4j.getRandom().nextInt(40), 1f);
+                    oneHot.putScalar(i, Nd4j.getRandom().nextInt(classes), 1f);
                 }
                 yield oneHot;
             }
@@ -50,7 +77,8 @@ public class BenchCommands {
         if (!train && !mode.equals("infer")) {
             throw new IllegalArgumentException("mode must be train or infer, not " + mode);
         }
-        boolean nhwc = SeedNets.FORMAT == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC;
+        INDArray y = labels.castTo(v.dtype());
+        boolean nhwc = v.layout() == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC;
         // the NCHW input is turned channels-last inside every timed step, so the layout change is paid for
         java.util.function.Supplier<INDArray> input = () -> nhwc ? x.permute(0, 2, 3, 1).dup('c') : x;
         Runnable step = train ? () -> n.net().fit(new DataSet(input.get(), y)) : () -> n.net().output(input.get(), false);
@@ -68,6 +96,24 @@ public class BenchCommands {
             }
         }
         return String.format(Locale.ROOT, "{\"engine\": \"dl4j-1.0.0-M2.1\", \"net\": \"%s\", \"mode\": \"%s\", \"batch\": %d, "
-                + "\"images_per_s\": %.2f, \"ms_per_batch\": %.2f}", name, mode, n.batch(), steps * n.batch() / el, 1000 * el / steps);
+                + "\"images_per_s\": %.2f, \"ms_per_batch\": %.2f, \"config\": \"%s\"}", name, mode, n.batch(), steps * n.batch() / el,
+                1000 * el / steps, v + " threads=" + threads() + " native=" + nativeLevel());
+    }
+
+    /** Which CPU level the loaded libnd4j binary was built for (the nd4j-native classifier). */
+    private static String nativeLevel() {
+        int level = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().binaryLevel();
+        return switch (level) {
+            case 0 -> "generic";
+            case 1 -> "x86-64";
+            case 2 -> "avx2";
+            case 3 -> "avx512";
+            default -> "level" + level;
+        };
+    }
+
+    /** The number of threads ND4J's native ops use (OMP_NUM_THREADS, or all cores). */
+    private static int threads() {
+        return Nd4j.getEnvironment().maxThreads();
     }
 }

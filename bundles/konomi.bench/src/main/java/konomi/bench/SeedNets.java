@@ -2,9 +2,13 @@ package konomi.bench;
 
 import java.util.List;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
@@ -14,6 +18,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
@@ -26,91 +31,124 @@ final class SeedNets {
     record Net(String name, int c, int h, int w, int batch, String loss, MultiLayerNetwork net) {
     }
 
-    static final List<String> NAMES = List.of("seed002_binary", "seed004_idol40", "seed000_cnn9", "seed000_alexnet");
+    static final List<String> NAMES = List.of("seed002_binary", "seed004_idol40", "seed000_cnn9", "seed000_alexnet", "konomi_face96");
 
-    private SeedNets() {
+    private final Variant v;
+
+    private SeedNets(Variant v) {
+        this.v = v;
     }
 
-    static Net build(String name) {
+    static Net build(String name, Variant v) {
+        SeedNets s = new SeedNets(v);
         return switch (name) {
-            case "seed002_binary" -> seed002();
-            case "seed004_idol40" -> seed004();
-            case "seed000_cnn9" -> cnn9();
-            case "seed000_alexnet" -> alexnet();
+            case "seed002_binary" -> s.seed002();
+            case "seed004_idol40" -> s.seed004();
+            case "seed000_cnn9" -> s.cnn9();
+            case "seed000_alexnet" -> s.alexnet();
+            case "konomi_face96" -> s.face96();
             default -> throw new IllegalArgumentException("unknown net " + name + "; known: " + NAMES);
         };
     }
 
-    private static NeuralNetConfiguration.ListBuilder base() {
-        return new NeuralNetConfiguration.Builder().seed(0).updater(new Adam(1e-3)).weightInit(WeightInit.RELU).list();
+    private NeuralNetConfiguration.ListBuilder base() {
+        return new NeuralNetConfiguration.Builder().seed(0).updater(new Adam(1e-3)).weightInit(WeightInit.RELU)
+                .dataType(v.dtype()).trainingWorkspaceMode(v.workspace()).inferenceWorkspaceMode(v.workspace()).cacheMode(v.cache()).list();
+    }
+
+    /** Conv + ReLU, the ReLU fused into the conv layer or as its own layer (same network, same numbers). */
+    private NeuralNetConfiguration.ListBuilder conv(NeuralNetConfiguration.ListBuilder b, ConvolutionLayer.Builder conv) {
+        if (!v.reluLayer()) {
+            return b.layer(conv.activation(Activation.RELU).dataFormat(v.layout()).build());
+        }
+        return b.layer(conv.activation(Activation.IDENTITY).dataFormat(v.layout()).build())
+                .layer(new ActivationLayer.Builder().activation(Activation.RELU).build());
+    }
+
+    private NeuralNetConfiguration.ListBuilder conv(NeuralNetConfiguration.ListBuilder b, int k, int out, ConvolutionMode mode) {
+        return conv(b, new ConvolutionLayer.Builder(k, k).nOut(out).convolutionMode(mode));
     }
 
     /**
-     * Layers run channels-last: oneDNN's NCHW max-pool backward falls back to its reference kernel and every
-     * layer pays layout reorders (measured with DNNL_VERBOSE: about 60% of a cnn9 training step). NHWC took
-     * cnn9 training from 81 to 96 images/s and its inference from 241 to 834. {@code -Dkonomi.bench.nchw=true}
-     * measures the NCHW layers.
+     * How the networks are built, for measuring what each DL4J setting changes. The defaults are the fastest
+     * found: channels-last layers (oneDNN's NCHW max-pool backward runs its reference kernel and every layer
+     * pays layout reorders), ReLU as its own layer (ConvolutionLayer applies its activation's derivative to
+     * NHWC arrays viewed as NCHW, strided and slow, and hands oneDNN a gradient it must reorder: a third of
+     * a cnn9 training step in a JFR profile), workspaces on, conv pre-activations cached for backprop
+     * (ConvolutionLayer otherwise runs its forward convolution again in backprop), float. bench:nets' option
+     * defaults are these.
      */
-    static final org.deeplearning4j.nn.conf.CNN2DFormat FORMAT = Boolean.getBoolean("konomi.bench.nchw")
-            ? org.deeplearning4j.nn.conf.CNN2DFormat.NCHW : org.deeplearning4j.nn.conf.CNN2DFormat.NHWC;
-
-    private static ConvolutionLayer conv(int k, int out, ConvolutionMode mode) {
-        return new ConvolutionLayer.Builder(k, k).nOut(out).convolutionMode(mode).activation(Activation.RELU).dataFormat(FORMAT).build();
+    record Variant(CNN2DFormat layout, boolean reluLayer, WorkspaceMode workspace, CacheMode cache, DataType dtype) {
+        @Override
+        public String toString() {
+            return "layout=" + layout + " relu=" + (reluLayer ? "layer" : "fused") + " workspace=" + workspace + " cache=" + cache
+                    + " dtype=" + dtype;
+        }
     }
 
-    private static SubsamplingLayer pool(int k, int s, int pad) {
+    private SubsamplingLayer pool(int k, int s, int pad) {
         return new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(k, k).stride(s, s).padding(pad, pad)
-                .convolutionMode(ConvolutionMode.Truncate).dataFormat(FORMAT).build();
+                .convolutionMode(ConvolutionMode.Truncate).dataFormat(v.layout()).build();
     }
 
     private static DenseLayer dense(int n) {
         return new DenseLayer.Builder().nOut(n).activation(Activation.RELU).build();
     }
 
-    private static Net done(String name, NeuralNetConfiguration.ListBuilder b, int c, int h, int w, int batch, String loss) {
-        MultiLayerNetwork net = new MultiLayerNetwork(b.setInputType(InputType.convolutional(h, w, c, FORMAT)).build());
+    private Net done(String name, NeuralNetConfiguration.ListBuilder b, int c, int h, int w, int batch, String loss) {
+        MultiLayerNetwork net = new MultiLayerNetwork(b.setInputType(InputType.convolutional(h, w, c, v.layout())).build());
         net.init();
         return new Net(name, c, h, w, batch, loss, net);
     }
 
-    private static Net seed002() {
-        NeuralNetConfiguration.ListBuilder b = base()
-                .layer(conv(3, 24, ConvolutionMode.Same))
-                .layer(conv(3, 48, ConvolutionMode.Truncate)).layer(pool(2, 2, 0)).layer(new DropoutLayer(0.5))
-                .layer(conv(3, 96, ConvolutionMode.Truncate)).layer(pool(2, 2, 0)).layer(new DropoutLayer(0.5))
+    private Net seed002() {
+        NeuralNetConfiguration.ListBuilder b = base();
+        conv(b, 3, 24, ConvolutionMode.Same);
+        conv(b, 3, 48, ConvolutionMode.Truncate).layer(pool(2, 2, 0)).layer(new DropoutLayer(0.5));
+        conv(b, 3, 96, ConvolutionMode.Truncate).layer(pool(2, 2, 0)).layer(new DropoutLayer(0.5))
                 .layer(dense(128)).layer(new DropoutLayer(0.5))
                 .layer(new OutputLayer.Builder(LossFunction.XENT).activation(Activation.SIGMOID).nOut(1).build());
         return done("seed002_binary", b, 3, 100, 100, 128, "bce");
     }
 
-    private static Net seed004() {
+    private Net seed004() {
         NeuralNetConfiguration.ListBuilder b = base();
         for (int width : new int[] {32, 48, 72, 108}) {
-            b.layer(conv(3, width, ConvolutionMode.Same)).layer(pool(3, 2, 1));
+            conv(b, 3, width, ConvolutionMode.Same).layer(pool(3, 2, 1));
         }
         b.layer(dense(1024)).layer(dense(256))
                 .layer(new OutputLayer.Builder(LossFunction.MCXENT).activation(Activation.SOFTMAX).nOut(40).build());
         return done("seed004_idol40", b, 3, 96, 96, 128, "ce40");
     }
 
-    private static Net cnn9() {
+    private Net cnn9() {
         NeuralNetConfiguration.ListBuilder b = base();
         for (int width : new int[] {32, 32, 64}) {
-            b.layer(conv(5, width, ConvolutionMode.Same)).layer(pool(2, 2, 0));
+            conv(b, 5, width, ConvolutionMode.Same).layer(pool(2, 2, 0));
         }
         b.layer(dense(128)).layer(new DropoutLayer(0.5))
                 .layer(new OutputLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).nOut(1).build());
         return done("seed000_cnn9", b, 3, 96, 144, 100, "mse");
     }
 
-    private static Net alexnet() {
-        NeuralNetConfiguration.ListBuilder b = base()
-                .layer(new ConvolutionLayer.Builder(11, 11).stride(4, 4).nOut(96).convolutionMode(ConvolutionMode.Truncate)
-                        .activation(Activation.RELU).build())
-                .layer(pool(3, 2, 0))
-                .layer(conv(5, 256, ConvolutionMode.Same)).layer(pool(3, 2, 0))
-                .layer(conv(3, 384, ConvolutionMode.Same)).layer(conv(3, 384, ConvolutionMode.Same)).layer(conv(3, 256, ConvolutionMode.Same))
-                .layer(pool(3, 2, 0))
+    /**
+     * Konomi's own face network as the trainer builds it (20 classes, 96 px, batch 64), in the chosen layout;
+     * its convs already keep the ReLU as a separate layer (after batch norm), so --relu does not apply.
+     */
+    private Net face96() {
+        List<String> labels = java.util.stream.IntStream.range(0, 20).mapToObj(i -> "c" + i).toList();
+        konomi.nn.ModelMeta meta = new konomi.nn.ModelMeta("classification", labels, 96, konomi.nn.ModelMeta.RGB01, null);
+        MultiLayerNetwork net = konomi.nn.Nets.faceNet(meta, 0, new org.nd4j.linalg.schedule.FixedSchedule(1e-3), 1e-4, v.layout());
+        return new Net("konomi_face96", 3, 96, 96, 64, "ce20", net);
+    }
+
+    private Net alexnet() {
+        NeuralNetConfiguration.ListBuilder b = base();
+        conv(b, new ConvolutionLayer.Builder(11, 11).stride(4, 4).nOut(96).convolutionMode(ConvolutionMode.Truncate)).layer(pool(3, 2, 0));
+        conv(b, 5, 256, ConvolutionMode.Same).layer(pool(3, 2, 0));
+        conv(b, 3, 384, ConvolutionMode.Same);
+        conv(b, 3, 384, ConvolutionMode.Same);
+        conv(b, 3, 256, ConvolutionMode.Same).layer(pool(3, 2, 0))
                 .layer(dense(4096)).layer(new DropoutLayer(0.5)).layer(dense(4096)).layer(new DropoutLayer(0.5))
                 .layer(new OutputLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).nOut(1).build());
         return done("seed000_alexnet", b, 3, 227, 227, 32, "mse");

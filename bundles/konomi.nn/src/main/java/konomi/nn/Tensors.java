@@ -10,8 +10,9 @@ import konomi.api.Image;
 import konomi.imaging.Images;
 
 /**
- * Images to network input: NCHW float, RGB order, scaled to [0, 1] ({@link ModelMeta#RGB01}). Trainer and
- * scorers both go through here, so what a model was trained on is what it is fed.
+ * Images to network input: NCHW float, RGB order, scaled to [0, 1] ({@link ModelMeta#RGB01}); {@link Nets#input}
+ * turns a batch channels-last for networks that take NHWC. Trainer and scorers both go through here, so what a
+ * model was trained on is what it is fed.
  */
 public final class Tensors {
     private Tensors() {

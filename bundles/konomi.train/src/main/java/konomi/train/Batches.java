@@ -3,10 +3,12 @@ package konomi.train;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
+import konomi.nn.Nets;
 import konomi.nn.Tensors;
 
 /**
@@ -17,11 +19,14 @@ import konomi.nn.Tensors;
 final class Batches {
     private final ImageCache cache;
     private final int size, classes;
+    private final boolean channelsLast;
 
-    Batches(ImageCache cache, int size, int classes) {
+    /** Batches for {@code net}, in the layout it takes (see {@link Nets#channelsLast}). */
+    Batches(ImageCache cache, int size, int classes, MultiLayerNetwork net) {
         this.cache = cache;
         this.size = size;
         this.classes = classes;
+        this.channelsLast = Nets.channelsLast(net);
     }
 
     DataSet batch(int[] order, int from, int to, Options.Augment augment, SplittableRandom rnd) {
@@ -48,6 +53,9 @@ final class Batches {
             }
         }
         INDArray features = Nd4j.create(x, new long[] {n, 3, size, size}, 'c');
+        if (channelsLast) {
+            features = features.permute(0, 2, 3, 1).dup('c');
+        }
         INDArray labels = Nd4j.create(y, new long[] {n, Math.max(1, classes)}, 'c');
         return new DataSet(features, labels);
     }

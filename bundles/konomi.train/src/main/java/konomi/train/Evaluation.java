@@ -93,7 +93,7 @@ final class Evaluation {
         ImageCache cache = new ImageCache(samples, Tensors.cropFrom(meta.size()), o.workers());
         cache.skipped.forEach(s -> listener.message("skipped " + s));
         int classes = meta.classification() ? meta.labels().size() : 0;
-        Batches batches = new Batches(cache, meta.size(), classes);
+        Batches batches = new Batches(cache, meta.size(), classes, net);
         int n = cache.size();
         float[][] probs = new float[n][];
         double[] pred = new double[n], truth = new double[n], loss = new double[n];

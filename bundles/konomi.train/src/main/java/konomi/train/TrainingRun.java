@@ -119,8 +119,9 @@ final class TrainingRun {
                 listener.message("starting from " + base + (o.freeze() ? " (feature layers frozen)" : " (all layers fine-tuned)"));
             }
         }
+        Nets.forTraining(net);
         int classes = classify ? meta.labels().size() : 0;
-        Batches trainBatches = new Batches(train, o.size(), classes), valBatches = new Batches(val, o.size(), classes);
+        Batches trainBatches = new Batches(train, o.size(), classes, net), valBatches = new Batches(val, o.size(), classes, net);
         double epochSeconds = 0;
         for (int epoch = state.epoch + 1; epoch <= o.epochs(); epoch++) {
             if (epoch - state.bestEpoch > o.patience() && state.bestEpoch > 0) {
@@ -175,8 +176,8 @@ final class TrainingRun {
         for (int i = 0; i < steps; i++) {
             lrs.put(i, minLr * Math.pow(maxLr / minLr, (double) i / (steps - 1)));
         }
-        MultiLayerNetwork net = Nets.faceNet(meta, o.seed(), new MapSchedule(ScheduleType.ITERATION, lrs), o.weightDecay());
-        Batches batches = new Batches(train, o.size(), classify ? meta.labels().size() : 0);
+        MultiLayerNetwork net = Nets.forTraining(Nets.faceNet(meta, o.seed(), new MapSchedule(ScheduleType.ITERATION, lrs), o.weightDecay()));
+        Batches batches = new Batches(train, o.size(), classify ? meta.labels().size() : 0, net);
         SplittableRandom rnd = new SplittableRandom(o.seed());
         int[] order = Batches.shuffled(train.size(), rnd.split());
         List<double[]> rows = new ArrayList<>();
@@ -224,8 +225,8 @@ final class TrainingRun {
             for (int e = 0; e < o.epochs(); e++) {
                 lrs.put(e, o.learningRate(e));
             }
-            MultiLayerNetwork net = Nets.faceNet(meta, o.seed() + k, new MapSchedule(ScheduleType.EPOCH, lrs), o.weightDecay());
-            Batches tb = new Batches(train, o.size(), classes), hb = new Batches(held, o.size(), classes);
+            MultiLayerNetwork net = Nets.forTraining(Nets.faceNet(meta, o.seed() + k, new MapSchedule(ScheduleType.EPOCH, lrs), o.weightDecay()));
+            Batches tb = new Batches(train, o.size(), classes, net), hb = new Batches(held, o.size(), classes, net);
             for (int epoch = 1; epoch <= o.epochs(); epoch++) {
                 long e0 = System.nanoTime();
                 double loss = fitEpoch(net, tb, epoch);
@@ -324,7 +325,7 @@ final class TrainingRun {
             skipped.addAll(testCache.skipped);
             MultiLayerNetwork bestNet = restore(out.resolve("model.zip"), false);
             confusion = classes > 0 ? new int[classes][classes] : null;
-            test = evaluate(bestNet, new Batches(testCache, o.size(), classes), classes, confusion);
+            test = evaluate(bestNet, new Batches(testCache, o.size(), classes, bestNet), classes, confusion);
         }
         m.put("task", meta.task());
         m.put("dataset", request.dataset().toAbsolutePath().toString());

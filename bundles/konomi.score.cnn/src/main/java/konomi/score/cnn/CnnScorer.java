@@ -13,6 +13,7 @@ import konomi.api.Image;
 import konomi.api.Score;
 import konomi.api.Scorer;
 import konomi.nn.ModelMeta;
+import konomi.nn.Nets;
 import konomi.nn.Tensors;
 
 /**
@@ -50,9 +51,9 @@ final class CnnScorer implements Scorer {
         List<Score> out = new ArrayList<>(faces.size());
         for (int from = 0; from < faces.size(); from += BATCH) {
             List<Image> part = faces.subList(from, Math.min(faces.size(), from + BATCH));
-            INDArray x = Tensors.batch(part, meta.size());
-            INDArray y;
             MultiLayerNetwork n = net();
+            INDArray x = Nets.input(n, Tensors.batch(part, meta.size()));
+            INDArray y;
             synchronized (n) { // a network keeps per-call state: one batch at a time
                 y = n.output(x, false);
             }

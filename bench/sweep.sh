@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# One-session sweep: PyTorch reference, then DL4J as shipped, then one setting changed at a time.
+# Prints JSON lines (each DL4J line names its configuration). Usage: bench/sweep.sh [seconds] > out.jsonl
+# Optional: KONOMI_AVX2=/path/to/konomi and KONOMI_AVX512=/path/to/konomi, launchers whose lib/ holds the
+# nd4j-native linux-x86_64-onednn-avx2 / -onednn-avx512 jar instead of -onednn (see bench/RESULTS.md).
+set -uo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+secs="${1:-8}"
+konomi="$here/launcher/konomi"
+run() { "$@" --seconds "$secs" | grep --line-buffered '^{' ; }
+if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  (cd "$here/../shared/bench" && /usr/bin/python3 torch_ref.py --threads 2 --seconds "$secs")
+else
+  echo '{"error": "no PyTorch: apt-get install python3-torch"}'
+fi
+run "$konomi" bench:nets
+run "$konomi" bench:nets --relu fused
+run "$konomi" bench:nets --layout nchw
+run "$konomi" bench:nets --cache none
+run "$konomi" bench:nets --workspace none
+run "$konomi" bench:nets --dtype half --modes infer
+run "$konomi" bench:nets --nets konomi_face96
+run "$konomi" bench:nets --nets konomi_face96 --layout nchw
+OMP_NUM_THREADS=1 run "$konomi" bench:nets
+[ -n "${KONOMI_AVX2:-}" ] && run "$KONOMI_AVX2" bench:nets
+[ -n "${KONOMI_AVX512:-}" ] && run "$KONOMI_AVX512" bench:nets
+exit 0
