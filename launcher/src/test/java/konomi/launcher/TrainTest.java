@@ -90,6 +90,13 @@ class TrainTest extends FrameworkTest {
         TestShell.Result t = shell.run("train:run --out " + ft + " --init " + work.resolve("cls") + " --freeze --epochs 1 --size 32 --batch 16 " + csv);
         assertThat(t.status()).as(t.message()).isZero();
         assertThat(t.out()).contains("starting from " + work.resolve("cls/model.zip") + " (feature layers frozen)", "epoch   1/1");
+
+        // ... or from an installed scorer model, named as model:list names it
+        TestShell.Result n = shell.run("train:run --out " + work.resolve("reg-named") + " --init character --epochs 1 --size 32 --batch 16 " + csv);
+        assertThat(n.status()).as(n.message()).isZero();
+        assertThat(n.out()).contains("--init character: the network of konomi.model.character", "(all layers fine-tuned)", "epoch   1/1");
+        assertThat(shell.run("train:run --out " + work.resolve("y") + " --init nosuch " + csv).message())
+                .isEqualTo("--init nosuch: no such file, and no installed scorer model of that name (model:list shows them)");
     }
 
     @Test

@@ -1,6 +1,11 @@
 package konomi.shell;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -8,12 +13,19 @@ import java.util.Map;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Version;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
 import konomi.api.KonomiException;
+import konomi.api.model.ModelDescriptor;
+import konomi.api.model.ModelRegistry;
+import konomi.api.model.ModelStatus;
 import konomi.api.train.EpochReport;
 import konomi.api.train.TrainListener;
 import konomi.api.train.TrainRequest;
@@ -27,6 +39,16 @@ public class TrainCommands {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     private volatile List<Trainer> trainers;
+
+    @Reference
+    private ModelRegistry registry;
+
+    private BundleContext context;
+
+    @Activate
+    void activate(BundleContext context) {
+        this.context = context;
+    }
 
     @Descriptor("train a face scorer: a classifier from a folder of class folders, or a regressor from a CSV file,score; "
             + "resumes from --out's last checkpoint; then model:package --name <n> <out> makes it a model bundle")
@@ -46,7 +68,8 @@ public class TrainCommands {
             @Descriptor("validation metric to watch: accuracy, top3, loss (classification); spearman, mae, rmse, loss (regression)")
             @Parameter(names = {"--metric"}, absentValue = "") String metric,
             @Descriptor("CSV with columns file and group: images of one group stay in one split") @Parameter(names = {"--groups"}, absentValue = "") String groups,
-            @Descriptor("start from this trained network (model.zip or a train:run folder), its output layer replaced")
+            @Descriptor("start from this trained network, its output layer replaced: an installed scorer model's name "
+                    + "(model:list), a model.zip or a train:run folder")
             @Parameter(names = {"--init"}, absentValue = "") String init,
             @Descriptor("with --init: train only the new output layer") @Parameter(names = {"--freeze"}, absentValue = "false", presentValue = "true") boolean freeze,
             @Descriptor("no random crop/flip/colour jitter") @Parameter(names = {"--no-augment"}, absentValue = "false", presentValue = "true") boolean noAugment,
@@ -54,15 +77,31 @@ public class TrainCommands {
             @Descriptor("also keep the weights of every Nth epoch (epoch-NNN.zip); the best is always model.zip")
             @Parameter(names = {"--checkpoint-every"}, absentValue = "") String checkpointEvery,
             @Descriptor("start over instead of resuming") @Parameter(names = {"--fresh"}, absentValue = "false", presentValue = "true") boolean fresh,
-            @Descriptor("dataset folder or CSV") String dataset) {
+            @Descriptor("dataset folder or CSV") String dataset) throws IOException {
         if (out.isEmpty()) {
             throw new IllegalArgumentException("train:run needs --out <folder>");
         }
+        Path initFile = installedNetwork(init);
         Map<String, String> options = options("epochs", epochs, "batch", batch, "size", size, "lr", lr, "schedule", schedule,
                 "weightDecay", weightDecay, "seed", seed, "val", val, "test", test, "patience", patience, "metric", metric,
-                "groups", groups, "init", init, "freeze", freeze ? "true" : "", "augment", noAugment ? "false" : augment,
-                "resume", fresh ? "false" : "", "checkpointEvery", checkpointEvery);
-        TrainResult r = trainer().train(new TrainRequest(Path.of(dataset), Path.of(out), options), new TrainListener() {
+                "groups", groups, "init", initFile != null ? initFile.toString() : init, "freeze", freeze ? "true" : "",
+                "augment", noAugment ? "false" : augment, "resume", fresh ? "false" : "", "checkpointEvery", checkpointEvery);
+        TrainResult r;
+        try {
+            r = train(new TrainRequest(Path.of(dataset), Path.of(out), options));
+        } finally {
+            if (initFile != null) {
+                Files.deleteIfExists(initFile);
+            }
+        }
+        Table table = new Table("metric", "validation", "test");
+        r.validation().forEach((k, v) -> table.row(k, fmt(v), r.test().containsKey(k) ? fmt(r.test().get(k)) : ""));
+        table.print(System.out);
+        System.out.println("best epoch " + r.bestEpoch() + " of " + r.epochs() + "; model " + r.model() + ", metrics " + r.metrics());
+    }
+
+    private TrainResult train(TrainRequest request) {
+        return trainer().train(request, new TrainListener() {
             @Override
             public void epoch(EpochReport e) {
                 System.out.printf(Locale.ROOT, "epoch %3d/%d  loss %.4f  val_loss %.4f  val_%s %.4f  lr %.2g  %.0f img/s  %s  ETA %s%s%n",
@@ -75,10 +114,35 @@ public class TrainCommands {
                 System.out.println(text);
             }
         });
-        Table table = new Table("metric", "validation", "test");
-        r.validation().forEach((k, v) -> table.row(k, fmt(v), r.test().containsKey(k) ? fmt(r.test().get(k)) : ""));
-        table.print(System.out);
-        System.out.println("best epoch " + r.bestEpoch() + " of " + r.epochs() + "; model " + r.model() + ", metrics " + r.metrics());
+    }
+
+    /**
+     * {@code --init} by name: the network of the newest installed scorer model of that name, copied out of its
+     * bundle to a temporary file (the trainer reads files). Null when {@code init} is empty or an existing path.
+     */
+    private Path installedNetwork(String init) throws IOException {
+        if (init.isEmpty() || Files.exists(Path.of(init))) {
+            return null;
+        }
+        ModelStatus best = null;
+        for (ModelStatus m : registry.models()) {
+            ModelDescriptor d = m.descriptor();
+            if (d != null && d.kind().equals("scorer") && d.name().equals(init) && m.state() == ModelStatus.State.ACTIVE
+                    && (best == null || Version.parseVersion(d.version()).compareTo(Version.parseVersion(best.descriptor().version())) > 0)) {
+                best = m;
+            }
+        }
+        Bundle bundle = best == null ? null : context.getBundle(best.bundleId());
+        URL entry = bundle == null ? null : bundle.getEntry(best.descriptor().file());
+        if (entry == null) {
+            throw new KonomiException("--init " + init + ": no such file, and no installed scorer model of that name (model:list shows them)");
+        }
+        Path tmp = Files.createTempFile("konomi-init-" + init + "-", ".zip");
+        try (InputStream in = entry.openStream()) {
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+        }
+        System.out.println("--init " + init + ": the network of " + best.descriptor().bundle() + " " + best.descriptor().version());
+        return tmp;
     }
 
     @Descriptor("K-fold cross-validation: K fresh networks, each measured on the fold it did not see, after every epoch; "
