@@ -29,7 +29,7 @@ public class BenchCommands {
             @Descriptor("DL4J workspaces: enabled or none") @Parameter(names = {"--workspace"}, absentValue = "enabled") String workspace,
             @Descriptor("keep conv pre-activations for backprop (device) or recompute them (none)")
             @Parameter(names = {"--cache"}, absentValue = "device") String cache,
-            @Descriptor("data type: float, half or bfloat16") @Parameter(names = {"--dtype"}, absentValue = "float") String dtype) {
+            @Descriptor("data type: float or half (DL4J refuses bfloat16)") @Parameter(names = {"--dtype"}, absentValue = "float") String dtype) {
         SeedNets.Variant v = new SeedNets.Variant(
                 choice("--layout", layout, org.deeplearning4j.nn.conf.CNN2DFormat.class),
                 switch (relu) {
@@ -80,7 +80,7 @@ public class BenchCommands {
         INDArray y = labels.castTo(v.dtype());
         boolean nhwc = v.layout() == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC;
         // the NCHW input is turned channels-last inside every timed step, so the layout change is paid for
-        java.util.function.Supplier<INDArray> input = () -> nhwc ? x.permute(0, 2, 3, 1).dup('c') : x;
+        java.util.function.Supplier<INDArray> input = () -> nhwc ? konomi.nn.Tensors.channelsLast(x) : x;
         Runnable step = train ? () -> n.net().fit(new DataSet(input.get(), y)) : () -> n.net().output(input.get(), false);
         step.run();
         step.run();

@@ -129,7 +129,7 @@ public final class Nets {
 
     /** An NCHW batch in the layout {@code net} takes (a copy when that is NHWC). */
     public static INDArray input(MultiLayerNetwork net, INDArray nchw) {
-        return channelsLast(net) ? nchw.permute(0, 2, 3, 1).dup('c') : nchw;
+        return channelsLast(net) ? Tensors.channelsLast(nchw) : nchw;
     }
 
     /**

@@ -60,6 +60,11 @@ public final class Tensors {
         return Images.crop(Images.resize(squareCentre(face), side, side), new Box(o, o, o + size, o + size));
     }
 
+    /** An NCHW batch as a channels-last (NHWC) copy, for networks that take that layout. */
+    public static INDArray channelsLast(INDArray nchw) {
+        return nchw.permute(0, 2, 3, 1).dup('c');
+    }
+
     /** A batch of face crops as network input (see {@link #faceInput}). */
     public static INDArray batch(List<Image> images, int size) {
         int per = 3 * size * size;

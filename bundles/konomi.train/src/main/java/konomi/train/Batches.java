@@ -54,7 +54,7 @@ final class Batches {
         }
         INDArray features = Nd4j.create(x, new long[] {n, 3, size, size}, 'c');
         if (channelsLast) {
-            features = features.permute(0, 2, 3, 1).dup('c');
+            features = Tensors.channelsLast(features);
         }
         INDArray labels = Nd4j.create(y, new long[] {n, Math.max(1, classes)}, 'c');
         return new DataSet(features, labels);
