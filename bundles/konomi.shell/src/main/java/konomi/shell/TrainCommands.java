@@ -146,7 +146,7 @@ public class TrainCommands {
     }
 
     @Descriptor("K-fold cross-validation: K fresh networks, each measured on the fold it did not see, after every epoch; "
-            + "prints the metric per fold and epoch with mean and spread (folds keep --groups whole)")
+            + "prints the metric per fold and epoch with mean and spread (folds stratified by class, or by score for a regressor; --groups kept whole)")
     public void cv(
             @Descriptor("number of folds") @Parameter(names = {"-k", "--folds"}, absentValue = "5") int folds,
             @Descriptor("also write the table as CSV") @Parameter(names = {"-o", "--out"}, absentValue = "") String out,

@@ -216,10 +216,10 @@ final class TrainingRun {
         ImageCache all = new ImageCache(data.samples(), side, o.workers());
         all.skipped.forEach(s -> listener.message("skipped " + s));
         double[][] result = new double[folds][o.epochs()];
+        Map<String, Integer> foldOf = Split.folds(all.samples, folds, o.seed(), classify);
         for (int k = 0; k < folds; k++) {
             int fold = k;
-            ImageCache train = all.subset(s -> (int) (Split.unit(o.seed(), s.group()) * folds) != fold), held =
-                    all.subset(s -> (int) (Split.unit(o.seed(), s.group()) * folds) == fold);
+            ImageCache train = all.subset(s -> foldOf.get(s.group()) != fold), held = all.subset(s -> foldOf.get(s.group()) == fold);
             listener.message(String.format(Locale.ROOT, "fold %d/%d: train %d, held out %d", k + 1, folds, train.size(), held.size()));
             Map<Integer, Double> lrs = new LinkedHashMap<>();
             for (int e = 0; e < o.epochs(); e++) {

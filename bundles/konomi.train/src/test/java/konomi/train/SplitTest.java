@@ -42,6 +42,49 @@ class SplitTest {
         assertThat(groups(Split.of(s, 0.15, 0.15, 8).test())).isNotEqualTo(groups(a.test()));
     }
 
+    @Test
+    void foldsKeepGroupsWholeAndEveryClassSpreadEvenly() {
+        List<Sample> s = samples();
+        java.util.Map<String, Integer> fold = Split.folds(s, 5, 42, true);
+        int[][] perFoldClass = new int[5][5];
+        java.util.Map<String, java.util.Map<Integer, Integer>> majority = new java.util.HashMap<>();
+        for (Sample x : s) {
+            assertThat(fold.get(x.group())).isBetween(0, 4);
+            majority.computeIfAbsent(x.group(), g -> new java.util.HashMap<>()).merge(x.label(), 1, Integer::sum);
+        }
+        majority.forEach((g, counts) -> {
+            int cls = counts.entrySet().stream().max(java.util.Map.Entry.<Integer, Integer>comparingByValue()
+                    .thenComparing(java.util.Map.Entry.comparingByKey(java.util.Comparator.reverseOrder()))).orElseThrow().getKey();
+            perFoldClass[fold.get(g)][cls]++;
+        });
+        for (int c = 0; c < 5; c++) {
+            int min = Integer.MAX_VALUE, max = 0;
+            for (int f = 0; f < 5; f++) {
+                min = Math.min(min, perFoldClass[f][c]);
+                max = Math.max(max, perFoldClass[f][c]);
+            }
+            assertThat(max - min).as("groups of class %d per fold", c).isLessThanOrEqualTo(1);
+        }
+        assertThat(Split.folds(s, 5, 42, true)).isEqualTo(fold);
+        assertThat(Split.folds(s, 5, 43, true)).isNotEqualTo(fold);
+    }
+
+    @Test
+    void regressionFoldsEachSpanTheRangeOfScores() {
+        List<Sample> s = new ArrayList<>();
+        for (int g = 0; g < 500; g++) {
+            s.add(new Sample(Path.of("x"), "img" + g, 0, 1 + (g * 7919 % 500) / 125.0, "pic" + g));
+        }
+        java.util.Map<String, Integer> fold = Split.folds(s, 5, 42, false);
+        for (int f = 0; f < 5; f++) {
+            int ff = f;
+            double[] t = s.stream().filter(x -> fold.get(x.group()) == ff).mapToDouble(Sample::target).sorted().toArray();
+            assertThat(t.length).isEqualTo(100);
+            assertThat(t[0]).isLessThan(1.05);
+            assertThat(t[t.length - 1]).isGreaterThan(4.9);
+        }
+    }
+
     private static Set<String> groups(List<Sample> s) {
         Set<String> g = new HashSet<>();
         s.forEach(x -> g.add(x.group()));
