@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # One-session sweep: PyTorch reference, then DL4J as shipped, then one setting changed at a time.
 # Prints JSON lines (each DL4J line names its configuration). Usage: bench/sweep.sh [seconds] > out.jsonl
-# Optional: KONOMI_AVX2=/path/to/konomi and KONOMI_AVX512=/path/to/konomi, launchers whose lib/ holds the
-# nd4j-native linux-x86_64-onednn-avx2 / -onednn-avx512 jar instead of -onednn (see bench/RESULTS.md).
+# Optional: KONOMI_VARIANTS="/path/a/launcher/konomi /path/b/launcher/konomi", copies of the launcher whose
+# lib/ holds another nd4j-native build (e.g. the -onednn or -onednn-avx512 jar instead of -onednn-avx2; see
+# bench/RESULTS.md); each runs as shipped and its lines name the native build.
 set -uo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 secs="${1:-8}"
@@ -22,6 +23,7 @@ run "$konomi" bench:nets --dtype half --modes infer
 run "$konomi" bench:nets --nets konomi_face96
 run "$konomi" bench:nets --nets konomi_face96 --layout nchw
 OMP_NUM_THREADS=1 run "$konomi" bench:nets
-[ -n "${KONOMI_AVX2:-}" ] && run "$KONOMI_AVX2" bench:nets
-[ -n "${KONOMI_AVX512:-}" ] && run "$KONOMI_AVX512" bench:nets
+for variant in ${KONOMI_VARIANTS:-}; do
+  run "$variant" bench:nets
+done
 exit 0
