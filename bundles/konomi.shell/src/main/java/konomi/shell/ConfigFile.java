@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 
+import konomi.util.AtomicFile;
 import konomi.api.KonomiException;
 
 /** Edits one key of a FileInstall {@code .cfg} file, keeping the others; written atomically. */
@@ -29,17 +30,15 @@ final class ConfigFile {
             } else {
                 p.setProperty(key, value);
             }
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            // a dot name: FileInstall ignores it until the move makes it whole
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
-            AtomicFile.readableByAll(tmp);
-            try {
-                try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.ISO_8859_1)) {
-                    p.store(w, "written by Konomi");
-                }
-                AtomicFile.move(tmp, file);
-            } finally {
-                Files.deleteIfExists(tmp);
+            // a dot-named temporary: FileInstall ignores it until the move makes it whole
+            try (AtomicFile f = new AtomicFile(file, true)) {
+                p.store(new java.io.OutputStreamWriter(f.stream(), StandardCharsets.ISO_8859_1) {
+                    @Override
+                    public void close() {
+                        // AtomicFile closes the stream on commit
+                    }
+                }, "written by Konomi");
+                f.commit();
             }
         } catch (IOException e) {
             throw new KonomiException(file + ": cannot update configuration: " + e.getMessage(), e);

@@ -23,6 +23,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
+import konomi.util.AtomicFile;
 import konomi.api.Box;
 import konomi.api.Face;
 import konomi.api.FaceDetector;

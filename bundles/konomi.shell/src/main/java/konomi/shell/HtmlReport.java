@@ -7,6 +7,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 
+import konomi.util.AtomicFile;
 import konomi.api.Face;
 import konomi.api.Score;
 

@@ -9,6 +9,7 @@ import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import konomi.util.AtomicFile;
 import konomi.api.train.TrainRequest;
 
 /**

@@ -17,6 +17,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import konomi.util.AtomicFile;
 import konomi.api.KonomiException;
 import konomi.api.model.ModelDescriptor;
 import konomi.api.model.ModelPackager;

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
+import konomi.util.AtomicFile;
 import konomi.api.Box;
 import konomi.api.Face;
 import konomi.api.Image;

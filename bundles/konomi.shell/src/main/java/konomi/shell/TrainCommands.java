@@ -22,6 +22,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
+import konomi.util.AtomicFile;
 import konomi.api.KonomiException;
 import konomi.api.model.ModelDescriptor;
 import konomi.api.model.ModelRegistry;

@@ -1,10 +1,10 @@
 /**
  * Model bundles: data-only bundles whose {@code Konomi-Model} manifest header describes the model file
- * they carry. The {@code konomi.models} extender reads them and asks a matching {@link ModelFactory} to
+ * they carry. The {@code konomi.model.extender} extender reads them and asks a matching {@link ModelFactory} to
  * turn each into a service.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package konomi.api.model;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,4 +1,4 @@
-package konomi.models;
+package konomi.model.extender;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -129,6 +129,14 @@ public class ModelExtender implements ModelRegistry {
         return entries.values().stream()
                 .map(e -> new ModelStatus(e.bundle.getBundleId(), e.bundle.getLocation(), e.descriptor, e.state, e.error))
                 .toList();
+    }
+
+    @Override
+    public synchronized java.util.Optional<Path> modelFile(String kind, String name) {
+        return entries.values().stream()
+                .filter(e -> e.state == State.ACTIVE && e.extracted != null && e.descriptor.kind().equals(kind) && e.descriptor.name().equals(name))
+                .max(Comparator.comparing((Entry e) -> e.bundle.getVersion()))
+                .map(e -> e.extracted);
     }
 
     private synchronized Entry added(Bundle bundle) {

@@ -1,4 +1,4 @@
-package konomi.models;
+package konomi.model.extender;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

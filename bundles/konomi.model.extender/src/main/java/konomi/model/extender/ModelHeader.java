@@ -1,4 +1,4 @@
-package konomi.models;
+package konomi.model.extender;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

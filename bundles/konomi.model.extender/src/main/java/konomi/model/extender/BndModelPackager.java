@@ -1,4 +1,4 @@
-package konomi.models;
+package konomi.model.extender;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
