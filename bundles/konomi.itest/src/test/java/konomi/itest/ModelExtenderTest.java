@@ -1,0 +1,135 @@
+package konomi.itest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.util.Hashtable;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceListener;
+import org.osgi.framework.ServiceReference;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.junit5.context.BundleContextExtension;
+import org.osgi.test.junit5.service.ServiceExtension;
+
+import konomi.api.FaceDetector;
+import konomi.api.Image;
+import konomi.api.model.ModelFactory;
+import konomi.api.model.ModelRegistry;
+import konomi.api.model.ModelStatus;
+import konomi.api.model.ModelStatus.State;
+import konomi.itest.Doubles.DetectorFactory;
+import konomi.itest.Doubles.FixedDetector;
+
+/**
+ * konomi.model.extender: model bundles made in the test, loaded by a registered test factory. Each test
+ * uses its own model type, so the factories of other tests (and the real cascade one) never match.
+ */
+@ExtendWith(BundleContextExtension.class)
+@ExtendWith(ServiceExtension.class)
+class ModelExtenderTest {
+
+    @InjectBundleContext
+    BundleContext context;
+
+    @InjectService(timeout = 20_000)
+    ModelRegistry registry;
+
+    @Test
+    void modelBundleBecomesDetectorServiceAndGoesAwayWhenUninstalled() throws Exception {
+        DetectorFactory factory = registerFactory("testtype", null);
+        try (Await.Watch<FaceDetector> t1 = Await.watch(context, FaceDetector.class, "(konomi.name=t1)")) {
+            Bundle bundle = ModelBundles.installDetector(context, "testtype", "t1", "1.2.3", "weights of t1");
+
+            FaceDetector detector = t1.awaitAdded();
+            DetectorFactory.Created created = Await.take(factory.created, "factory not called");
+            assertThat(detector).isSameAs(created.detector());
+            assertThat(created.descriptor().name()).isEqualTo("t1");
+            assertThat(created.descriptor().bundle()).isEqualTo("itest.model.t1");
+            assertThat(created.fileContent()).as("the model file handed to the factory").isEqualTo("weights of t1");
+            assertThat(detector.detect(new Image("x", 1, 1, 1, new byte[1])))
+                    .isEqualTo(FixedDetector.oneFace("t1").faces());
+            ServiceReference<FaceDetector> ref = t1.reference(detector);
+            assertThat(ref.getProperty("konomi.kind")).isEqualTo("detector");
+            assertThat(ref.getProperty("konomi.type")).isEqualTo("testtype");
+            assertThat(ref.getProperty("konomi.version")).isEqualTo("1.2.3");
+            assertThat(status(bundle.getBundleId())).get()
+                    .satisfies(s -> assertThat(s.state()).isEqualTo(State.ACTIVE))
+                    .satisfies(s -> assertThat(s.descriptor().name()).isEqualTo("t1"));
+
+            bundle.uninstall();
+            assertThat(t1.awaitRemoved()).isSameAs(detector);
+            assertThat(Await.take(factory.disposed, "detector not disposed")).isSameAs(detector);
+        }
+    }
+
+    @Test
+    void modelBundleWaitsForItsFactory() throws Exception {
+        try (Await.Watch<FaceDetector> late = Await.watch(context, FaceDetector.class, "(konomi.name=late)")) {
+            ModelBundles.installDetector(context, "latetype", "late", "1.0.0", "late weights");
+            DetectorFactory factory = registerFactory("latetype", null);
+            assertThat(late.awaitAdded()).isSameAs(Await.take(factory.created, "factory not called").detector());
+        }
+    }
+
+    @Test
+    void factoryErrorMarksBundleFailedWithItsMessage() throws Exception {
+        DetectorFactory factory = registerFactory("brokentype", "bad weights: layer 3 has no filters");
+        Bundle bundle = ModelBundles.installDetector(context, "brokentype", "broken", "1.0.0", "garbage");
+        assertThat(Await.take(factory.failed, "factory not called").name()).isEqualTo("broken");
+
+        ModelStatus s = awaitState(bundle.getBundleId(), State.FAILED);
+        assertThat(s.error()).contains("bad weights: layer 3 has no filters");
+        assertThat(context.getServiceReferences(FaceDetector.class, "(konomi.name=broken)")).isEmpty();
+        assertThat(bundle.getState()).as("a broken model never stops its bundle").isEqualTo(Bundle.ACTIVE);
+    }
+
+    private DetectorFactory registerFactory(String type, String failure) {
+        DetectorFactory factory = new DetectorFactory(failure);
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(ModelFactory.KIND, "detector");
+        props.put(ModelFactory.TYPE, type);
+        context.registerService(ModelFactory.class, factory, props);
+        return factory;
+    }
+
+    private Optional<ModelStatus> status(long bundleId) {
+        return registry.models().stream().filter(s -> s.bundleId() == bundleId).findFirst();
+    }
+
+    /**
+     * ModelRegistry offers no change event of its own. The state is read once the factory has been
+     * called (the caller waits for that), then again on every MODIFIED event of the ModelRegistry
+     * service: an extender that records states after the factory returns must signal that way (for
+     * example a changing service property), or this times out.
+     */
+    private ModelStatus awaitState(long bundleId, State state) throws Exception {
+        BlockingQueue<ServiceEvent> events = new LinkedBlockingQueue<>();
+        ServiceListener listener = events::add;
+        context.addServiceListener(listener, "(objectClass=" + ModelRegistry.class.getName() + ")");
+        try {
+            long deadline = System.nanoTime() + Await.TIMEOUT.toNanos();
+            while (true) {
+                Optional<ModelStatus> s = status(bundleId);
+                if (s.isPresent() && s.get().state() == state) {
+                    return s.get();
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || events.poll(left, TimeUnit.NANOSECONDS) == null) {
+                    return fail("bundle %d is not %s after %d s: %s", bundleId, state, Await.TIMEOUT.toSeconds(), s);
+                }
+            }
+        } finally {
+            context.removeServiceListener(listener);
+        }
+    }
+}
