@@ -16,6 +16,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.context.BundleContextExtension;
@@ -62,9 +63,7 @@ class ModelExtenderTest {
             assertThat(ref.getProperty("konomi.kind")).isEqualTo("detector");
             assertThat(ref.getProperty("konomi.type")).isEqualTo("testtype");
             assertThat(ref.getProperty("konomi.version")).isEqualTo("1.2.3");
-            assertThat(status(bundle.getBundleId())).get()
-                    .satisfies(s -> assertThat(s.state()).isEqualTo(State.ACTIVE))
-                    .satisfies(s -> assertThat(s.descriptor().name()).isEqualTo("t1"));
+            assertThat(awaitState(bundle.getBundleId(), State.ACTIVE).descriptor().name()).isEqualTo("t1");
 
             bundle.uninstall();
             assertThat(t1.awaitRemoved()).isSameAs(detector);
@@ -82,6 +81,21 @@ class ModelExtenderTest {
     }
 
     @Test
+    void detectorGoesAwayWithItsFactory() throws Exception {
+        DetectorFactory factory = new DetectorFactory(null);
+        ServiceRegistration<?> registration = context.registerService(ModelFactory.class, factory, factoryProperties("gonetype"));
+        try (Await.Watch<FaceDetector> gone = Await.watch(context, FaceDetector.class, "(konomi.name=gone)")) {
+            Bundle bundle = ModelBundles.installDetector(context, "gonetype", "gone", "1.0.0", "weights");
+            FaceDetector detector = gone.awaitAdded();
+
+            registration.unregister();
+            assertThat(gone.awaitRemoved()).isSameAs(detector);
+            assertThat(Await.take(factory.disposed, "detector not disposed")).isSameAs(detector);
+            assertThat(bundle.getState()).as("the model bundle stays, waiting for a factory").isEqualTo(Bundle.ACTIVE);
+        }
+    }
+
+    @Test
     void factoryErrorMarksBundleFailedWithItsMessage() throws Exception {
         DetectorFactory factory = registerFactory("brokentype", "bad weights: layer 3 has no filters");
         Bundle bundle = ModelBundles.installDetector(context, "brokentype", "broken", "1.0.0", "garbage");
@@ -95,11 +109,15 @@ class ModelExtenderTest {
 
     private DetectorFactory registerFactory(String type, String failure) {
         DetectorFactory factory = new DetectorFactory(failure);
+        context.registerService(ModelFactory.class, factory, factoryProperties(type));
+        return factory;
+    }
+
+    private static Hashtable<String, Object> factoryProperties(String type) {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(ModelFactory.KIND, "detector");
         props.put(ModelFactory.TYPE, type);
-        context.registerService(ModelFactory.class, factory, props);
-        return factory;
+        return props;
     }
 
     private Optional<ModelStatus> status(long bundleId) {
@@ -108,9 +126,9 @@ class ModelExtenderTest {
 
     /**
      * ModelRegistry offers no change event of its own. The state is read once the factory has been
-     * called (the caller waits for that), then again on every MODIFIED event of the ModelRegistry
-     * service: an extender that records states after the factory returns must signal that way (for
-     * example a changing service property), or this times out.
+     * called or its service seen (the caller waits for that), then again on every MODIFIED event of the
+     * ModelRegistry service: an extender that records a state after that point must signal this way (for
+     * example with a changing service property), or this times out.
      */
     private ModelStatus awaitState(long bundleId, State state) throws Exception {
         BlockingQueue<ServiceEvent> events = new LinkedBlockingQueue<>();
