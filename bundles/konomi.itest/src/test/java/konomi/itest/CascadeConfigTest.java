@@ -46,7 +46,7 @@ class CascadeConfigTest {
     @InjectService(filter = "(konomi.name=folder)", timeout = 20_000)
     ImageSource folder;
 
-    @InjectService(filter = "(konomi.name=animeface)", timeout = 20_000)
+    @InjectService(filter = "(" + FaceDetector.NAME + "=animeface)", timeout = 20_000)
     FaceDetector animeface;
 
     @BeforeEach

@@ -31,7 +31,7 @@ class FolderSourceCascadeTest {
     @InjectService(filter = "(konomi.name=folder)", timeout = 20_000)
     ImageSource folder;
 
-    @InjectService(filter = "(konomi.name=animeface)", timeout = 20_000)
+    @InjectService(filter = "(" + FaceDetector.NAME + "=animeface)", timeout = 20_000)
     FaceDetector animeface;
 
     @Test

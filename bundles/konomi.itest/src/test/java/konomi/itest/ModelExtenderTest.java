@@ -48,7 +48,7 @@ class ModelExtenderTest {
     @Test
     void modelBundleBecomesDetectorServiceAndGoesAwayWhenUninstalled() throws Exception {
         DetectorFactory factory = registerFactory("testtype", null);
-        try (Await.Watch<FaceDetector> t1 = Await.watch(context, FaceDetector.class, "(konomi.name=t1)")) {
+        try (Await.Watch<FaceDetector> t1 = Await.watch(context, FaceDetector.class, "(" + FaceDetector.NAME + "=t1)")) {
             Bundle bundle = ModelBundles.installDetector(context, "testtype", "t1", "1.2.3", "weights of t1");
 
             FaceDetector detector = t1.awaitAdded();
@@ -73,7 +73,7 @@ class ModelExtenderTest {
 
     @Test
     void modelBundleWaitsForItsFactory() throws Exception {
-        try (Await.Watch<FaceDetector> late = Await.watch(context, FaceDetector.class, "(konomi.name=late)")) {
+        try (Await.Watch<FaceDetector> late = Await.watch(context, FaceDetector.class, "(" + FaceDetector.NAME + "=late)")) {
             ModelBundles.installDetector(context, "latetype", "late", "1.0.0", "late weights");
             DetectorFactory factory = registerFactory("latetype", null);
             assertThat(late.awaitAdded()).isSameAs(Await.take(factory.created, "factory not called").detector());
@@ -84,7 +84,7 @@ class ModelExtenderTest {
     void detectorGoesAwayWithItsFactory() throws Exception {
         DetectorFactory factory = new DetectorFactory(null);
         ServiceRegistration<?> registration = context.registerService(ModelFactory.class, factory, factoryProperties("gonetype"));
-        try (Await.Watch<FaceDetector> gone = Await.watch(context, FaceDetector.class, "(konomi.name=gone)")) {
+        try (Await.Watch<FaceDetector> gone = Await.watch(context, FaceDetector.class, "(" + FaceDetector.NAME + "=gone)")) {
             Bundle bundle = ModelBundles.installDetector(context, "gonetype", "gone", "1.0.0", "weights");
             FaceDetector detector = gone.awaitAdded();
 
@@ -103,7 +103,7 @@ class ModelExtenderTest {
 
         ModelStatus s = awaitState(bundle.getBundleId(), State.FAILED);
         assertThat(s.error()).contains("bad weights: layer 3 has no filters");
-        assertThat(context.getServiceReferences(FaceDetector.class, "(konomi.name=broken)")).isEmpty();
+        assertThat(context.getServiceReferences(FaceDetector.class, "(" + FaceDetector.NAME + "=broken)")).isEmpty();
         assertThat(bundle.getState()).as("a broken model never stops its bundle").isEqualTo(Bundle.ACTIVE);
     }
 
