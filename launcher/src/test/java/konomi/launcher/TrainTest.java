@@ -62,6 +62,9 @@ class TrainTest extends FrameworkTest {
         assertThat(more.status()).as(more.message()).isZero();
         assertThat(more.out()).contains("resuming after epoch 2").contains("epoch   3/3").doesNotContain("epoch   1/3");
         assertThat(Files.readAllLines(out.resolve("train.csv"))).hasSize(4);
+        // resuming on another split would train on the first split's test files
+        assertThat(shell.run("train:run --out " + out + " --epochs 4 --seed 5 --size 32 --batch 16 --test 0.2 --val 0.2 " + smallDataset()).message())
+                .startsWith(out + ": was trained on another split (seed 42, val 0.2, test 0.2, one group per image)");
     }
 
     @Test

@@ -56,6 +56,12 @@ final class TrainingRun {
         this.initResolver = initResolver;
     }
 
+    private static boolean sameSplit(SplitSpec a, SplitSpec b) {
+        return a.seed() == b.seed() && a.val() == b.val() && a.test() == b.test()
+                && java.util.Objects.equals(a.groups() == null ? null : a.groups().toAbsolutePath().normalize(),
+                        b.groups() == null ? null : b.groups().toAbsolutePath().normalize());
+    }
+
     /** The metric asked for, or the task's default. */
     static String metricName(String metric, boolean classify) {
         return metric != null ? metric : classify ? "accuracy" : "spearman";
@@ -85,6 +91,13 @@ final class TrainingRun {
         listener.message(String.format(Locale.ROOT, "%s, %d images: train %d, validation %d, test %d (seed %d, %s); loading at %d px",
                 data.task(), data.samples().size(), split.train().size(), split.val().size(), split.test().size(), spec.seed(),
                 spec.groups() == null ? "one group per image" : "grouped by " + spec.groups(), side));
+        boolean resuming = o.resume() && Files.isRegularFile(checkpoint) && Files.isRegularFile(stateFile);
+        RecordedSplit before = resuming ? RecordedSplit.read(out) : null;
+        if (before != null && !sameSplit(before.spec(), spec)) {
+            throw new KonomiException(out + ": was trained on another split (seed " + before.seed() + ", val " + before.val() + ", test "
+                    + before.testFraction() + ", " + (before.groups() == null ? "one group per image" : "grouped by " + before.groups())
+                    + "); resuming on this one would train on its test files: give the same --seed/--val/--test/--groups, or --fresh");
+        }
         // recorded first, so that evaluating any checkpoint of this run holds back what training held back
         RecordedSplit.of(data, split, spec).write(out);
         long t0 = System.nanoTime();
