@@ -30,7 +30,7 @@ import konomi.api.train.Trainer;
 public class CnnTrainer implements Trainer {
     /** Optional: training from scratch or from a file needs no model registry. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile ModelRegistry registry;
+    volatile ModelRegistry registry;
 
     @Override
     public TrainResult train(Path dataset, Path output, TrainOptions options, TrainListener listener) {
