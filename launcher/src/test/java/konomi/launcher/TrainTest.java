@@ -62,6 +62,9 @@ class TrainTest extends FrameworkTest {
         assertThat(more.status()).as(more.message()).isZero();
         assertThat(more.out()).contains("resuming after epoch 2").contains("epoch   3/3").doesNotContain("epoch   1/3");
         assertThat(Files.readAllLines(out.resolve("train.csv"))).hasSize(4);
+        // resuming on another split would train on the first split's test files
+        assertThat(shell.run("train:run --out " + out + " --epochs 4 --seed 5 --size 32 --batch 16 --test 0.2 --val 0.2 " + smallDataset()).message())
+                .startsWith(out + ": was trained on another split (seed 42, val 0.2, test 0.2, one group per image)");
     }
 
     @Test
@@ -191,11 +194,96 @@ class TrainTest extends FrameworkTest {
 
     @Test
     @Order(8)
+    void evaluationHoldsBackExactlyWhatTrainingHeldBack() throws Exception {
+        Path ds = smallDataset();
+        List<String> groups = new ArrayList<>(List.of("file,group"));
+        try (Stream<Path> s = Files.walk(ds)) {
+            s.filter(p -> p.toString().endsWith(".jpg")).map(p -> ds.relativize(p).toString()).sorted()
+                    .forEach(f -> groups.add(f + ",pic-" + f.substring(0, f.length() - 5))); // two faces a picture
+        }
+        Path groupsCsv = Files.write(work.resolve("groups.csv"), groups);
+        Path run = work.resolve("split-run");
+        TestShell.Result t = shell.run("train:run --out " + run + " --epochs 1 --size 32 --batch 16 --seed 3 --val 0.2 --test 0.3 --groups "
+                + groupsCsv + " " + ds);
+        assertThat(t.status()).as(t.message()).isZero();
+        String split = Files.readString(run.resolve("split.json"));
+        assertThat(split).contains("\"seed\" : 3", "\"sha256\" : \"", "\"test\" : 0.3");
+        List<String> heldBack = strings(after(split, "\"test_files\""), "\"file\" : \"([^\"]+)\"");
+        assertThat(heldBack).isNotEmpty();
+        assertThat(split).contains("\"test\" : " + heldBack.size());
+
+        // no options: exactly the recorded files, and the same figures as training's own test measurement
+        TestShell.Result e = shell.run("eval:run " + run + " " + ds);
+        assertThat(e.status()).as(e.message()).isZero();
+        assertThat(e.out()).contains("evaluating the run's recorded test part: " + heldBack.size() + " images (seed 3, val 0.2, test 0.3, grouped by");
+        String eval = Files.readString(run.resolve("eval/eval.json"));
+        List<String> measured = new ArrayList<>(strings(array(eval, "files"), "\"([^\"]+)\""));
+        measured.addAll(strings(array(eval, "skipped"), "\"([^\":]+):"));
+        assertThat(measured).containsExactlyInAnyOrderElementsOf(heldBack);
+        String trained = after(Files.readString(run.resolve("metrics.json")), "\"test\" : {");
+        String evaluated = after(eval, "\"metrics\" : {");
+        for (String m : List.of("n", "accuracy", "top3")) {
+            assertThat(number(evaluated, m)).as(m).isEqualTo(number(trained, m));
+        }
+
+        // explicit options draw the split again, and say so
+        TestShell.Result other = shell.run("eval:run --seed 4 --out " + work.resolve("ev-seed4") + " " + run + " " + ds);
+        assertThat(other.status()).as(other.message()).isZero();
+        assertThat(other.out()).contains("split from options, not the run's recorded split: test part of");
+
+        // a dataset that lost a held-back file is refused, naming it
+        Path changed = work.resolve("ds-changed");
+        try (Stream<Path> s = Files.walk(ds)) {
+            for (Path p : s.toList()) {
+                Files.copy(p, changed.resolve(ds.relativize(p).toString()));
+            }
+        }
+        Files.delete(changed.resolve(heldBack.get(0)));
+        TestShell.Result refused = shell.run("eval:run " + run + " " + changed);
+        assertThat(refused.status()).isEqualTo(1);
+        assertThat(refused.message()).startsWith(changed + ": does not match the run's recorded split " + run.resolve("split.json"))
+                .contains("1 of " + heldBack.size() + " recorded test files missing (first " + heldBack.get(0) + ")");
+
+        // a run from before split.json: drawn again from the defaults, said in one line
+        Files.delete(run.resolve("split.json"));
+        TestShell.Result old = shell.run("eval:run " + run + " " + ds);
+        assertThat(old.status()).as(old.message()).isZero();
+        assertThat(old.out()).contains("no recorded split in " + run + " (trained before split.json was written): drawn again");
+    }
+
+    @Test
+    @Order(9)
     void badOptionsAndDatasetsAreOneLineErrors() {
         assertThat(shell.run("train:run --out " + work.resolve("x") + " /no/such/dataset").message())
                 .isEqualTo("/no/such/dataset: dataset not found (a folder of class folders, or a CSV file,score)");
         assertThat(shell.run("train:run --out " + work.resolve("x") + " --lr abc " + work.resolve("ds")).message())
-                .isEqualTo("trainer option lr is not a number: 'abc'");
+                .isEqualTo("--lr: not a number: 'abc'");
+        assertThat(shell.run("train:run --out " + work.resolve("x") + " --val 0.9 " + work.resolve("ds")).message())
+                .isEqualTo("val must be between 0.01 and 0.5, not 0.9");
+        assertThat(shell.run("eval:run --split some " + work.resolve("cls") + " " + work.resolve("ds")).message())
+                .isEqualTo("--split must be test or all, not 'some'");
+    }
+
+    private static String after(String text, String marker) {
+        assertThat(text).contains(marker);
+        return text.substring(text.indexOf(marker) + marker.length());
+    }
+
+    /** The contents of a JSON array {@code "name" : [ ... ]} (of strings without brackets). */
+    private static String array(String json, String name) {
+        String rest = after(json, "\"" + name + "\" : [");
+        return rest.substring(0, rest.indexOf(']'));
+    }
+
+    private static List<String> strings(String text, String regex) {
+        return java.util.regex.Pattern.compile(regex).matcher(text).results().map(m -> m.group(1)).toList();
+    }
+
+    /** The first number named {@code key} in a JSON text. */
+    private static double number(String json, String key) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + key + "\" : ([-0-9.Ee]+)").matcher(json);
+        assertThat(m.find()).as(key).isTrue();
+        return Double.parseDouble(m.group(1));
     }
 
     private static TestShell.Result awaitScore(String line) throws InterruptedException {

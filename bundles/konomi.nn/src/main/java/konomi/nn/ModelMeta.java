@@ -78,6 +78,11 @@ public record ModelMeta(String task, List<String> labels, int size, String norm,
         JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), this);
     }
 
+    /** The same JSON to a stream (for atomic writes); the stream is closed. */
+    public void write(java.io.OutputStream out) throws IOException {
+        JSON.writerWithDefaultPrettyPrinter().writeValue(out, this);
+    }
+
     public static ModelMeta read(Path file) {
         try {
             return JSON.readValue(file.toFile(), ModelMeta.class);

@@ -2,15 +2,18 @@ package konomi.shell;
 
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
-import konomi.util.AtomicFile;
-import konomi.api.train.TrainRequest;
+import konomi.api.KonomiException;
+import konomi.api.train.LrFindOptions;
+import konomi.api.train.LrFindResult;
+import konomi.api.train.LrFinder;
 
 /**
  * {@code train:lr-find}. A command of its own because a dash cannot be in a Java method name: Gogo calls
@@ -18,53 +21,38 @@ import konomi.api.train.TrainRequest;
  */
 @Component(service = LrFindCommand.class, property = {"osgi.command.scope=train", "osgi.command.function=lr-find"})
 public class LrFindCommand {
-    @Reference
-    private TrainCommands train;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile LrFinder finder;
 
     @Descriptor("learning-rate finder: trains a fresh network while the rate grows from --min to --max, then plots the "
             + "smoothed loss against the rate and suggests one (steepest descent); --out writes lr-find.csv")
     public void _main(
-            @Descriptor("smallest rate") @Parameter(names = {"--min"}, absentValue = "1e-6") double min,
-            @Descriptor("largest rate") @Parameter(names = {"--max"}, absentValue = "1") double max,
-            @Descriptor("batches") @Parameter(names = {"--steps"}, absentValue = "100") int steps,
+            @Descriptor("smallest rate") @Parameter(names = {"--min"}, absentValue = "") String min,
+            @Descriptor("largest rate") @Parameter(names = {"--max"}, absentValue = "") String max,
+            @Descriptor("batches") @Parameter(names = {"--steps"}, absentValue = "") String steps,
             @Descriptor("batch size") @Parameter(names = {"-b", "--batch"}, absentValue = "") String batch,
             @Descriptor("input size in pixels (square)") @Parameter(names = {"--size"}, absentValue = "") String size,
+            @Descriptor("split seed (the network trains on the training part)") @Parameter(names = {"--seed"}, absentValue = "") String seed,
             @Descriptor("CSV with columns file and group") @Parameter(names = {"--groups"}, absentValue = "") String groups,
             @Descriptor("folder for lr-find.csv") @Parameter(names = {"-o", "--out"}, absentValue = "") String out,
             @Descriptor("the command's own name (Gogo passes it to _main)") String command,
-            @Descriptor("dataset folder or CSV") String dataset) throws java.io.IOException {
-        Map<String, String> options = TrainCommands.options("batch", batch, "size", size, "groups", groups);
-        double[][] rows = train.trainer().findLearningRate(new TrainRequest(Path.of(dataset), Path.of(out.isEmpty() ? "." : out), options), min, max,
-                steps, TrainCommands.messages());
-        System.out.print(TrainCommands.plot(rows, 64, 16));
-        int lowest = 0;
-        for (int i = 0; i < rows.length; i++) {
-            if (rows[i][2] < rows[lowest][2]) {
-                lowest = i;
-            }
+            @Descriptor("dataset folder or CSV") String dataset) {
+        LrFinder f = finder;
+        if (f == null) {
+            throw new KonomiException("no learning-rate finder installed (bundle konomi.train)");
         }
-        // steepest descent of the smoothed loss per decade of rate, before its lowest point
-        int steepest = Math.max(1, Math.min(lowest, rows.length - 2));
-        double bestSlope = Double.MAX_VALUE;
-        for (int i = 1; i < Math.min(lowest, rows.length - 1); i++) {
-            double slope = (rows[i + 1][2] - rows[i - 1][2]) / (Math.log10(rows[i + 1][0]) - Math.log10(rows[i - 1][0]));
-            if (slope < bestSlope) {
-                bestSlope = slope;
-                steepest = i;
-            }
-        }
+        LrFindOptions.Builder b = LrFindOptions.builder().output(TrainArgs.path(out)).split(TrainArgs.split(seed, "", "", groups));
+        TrainArgs.given(min, v -> b.minLr(TrainArgs.number("--min", v)));
+        TrainArgs.given(max, v -> b.maxLr(TrainArgs.number("--max", v)));
+        TrainArgs.given(steps, v -> b.steps(TrainArgs.integer("--steps", v)));
+        TrainArgs.given(batch, v -> b.batch(TrainArgs.integer("--batch", v)));
+        TrainArgs.given(size, v -> b.size(TrainArgs.integer("--size", v)));
+        LrFindResult r = f.find(Path.of(dataset), b.build(), TrainArgs.messages());
+        System.out.print(r.plot());
         System.out.printf(Locale.ROOT, "suggested learning rate %.2g (steepest descent); lowest loss at %.2g (use about a tenth of it)%n",
-                rows[steepest][0], rows[lowest][0]);
-        if (!out.isEmpty()) {
-            try (AtomicFile f = new AtomicFile(Path.of(out).resolve("lr-find.csv"), true)) {
-                f.writer().write("lr,loss,smoothed_loss\n");
-                for (double[] r : rows) {
-                    f.writer().write(String.format(Locale.ROOT, "%.6g,%.5f,%.5f%n", r[0], r[1], r[2]));
-                }
-                f.commit();
-            }
-            System.out.println("wrote " + Path.of(out).resolve("lr-find.csv").toAbsolutePath());
+                r.suggested(), r.lowest());
+        if (r.csv() != null) {
+            System.out.println("wrote " + r.csv());
         }
     }
-
 }

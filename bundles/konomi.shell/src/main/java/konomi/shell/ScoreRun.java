@@ -327,7 +327,7 @@ final class ScoreRun {
             double secs = (now - t0) / 1e9, rate = done / Math.max(secs, 1e-9);
             int width = 30, filled = total == 0 ? width : (int) ((long) width * done / total);
             out.printf(Locale.ROOT, "\r[%s%s] %d/%d images, %d faces, %.1f images/s, ETA %s   ", "=".repeat(filled),
-                    " ".repeat(width - filled), done, total, faces, rate, TrainCommands.duration((total - done) / Math.max(rate, 1e-9)));
+                    " ".repeat(width - filled), done, total, faces, rate, konomi.util.Text.duration((total - done) / Math.max(rate, 1e-9)));
             out.flush();
         }
 

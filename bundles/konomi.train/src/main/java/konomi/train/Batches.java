@@ -29,7 +29,7 @@ final class Batches {
         this.channelsLast = Nets.channelsLast(net);
     }
 
-    DataSet batch(int[] order, int from, int to, Options.Augment augment, SplittableRandom rnd) {
+    DataSet batch(int[] order, int from, int to, konomi.api.train.Augment augment, SplittableRandom rnd) {
         int n = to - from, per = 3 * size * size;
         float[] x = new float[n * per];
         float[] y = new float[n * Math.max(1, classes)];

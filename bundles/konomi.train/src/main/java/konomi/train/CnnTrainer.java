@@ -1,37 +1,63 @@
 package konomi.train;
 
-import org.osgi.service.component.annotations.Component;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Optional;
 
+import org.osgi.framework.Version;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+import konomi.api.KonomiException;
+import konomi.api.model.ModelDescriptor;
+import konomi.api.model.ModelRegistry;
+import konomi.api.model.ModelStatus;
 import konomi.api.train.TrainListener;
-import konomi.api.train.TrainRequest;
+import konomi.api.train.TrainOptions;
 import konomi.api.train.TrainResult;
 import konomi.api.train.Trainer;
 
-/** The DL4J face-network trainer ({@code konomi.name=cnn}); see {@link TrainingRun} and {@link Options}. */
-@Component(property = "konomi.name=cnn")
+/**
+ * The DL4J face-network trainer; see {@link TrainingRun}. {@code init} is resolved here: an existing path (a
+ * model.zip or a train:run folder), else the newest active installed scorer model of that name, whose network the
+ * model registry hands out as a file.
+ */
+@Component
 public class CnnTrainer implements Trainer {
-    @Override
-    public String name() {
-        return "cnn";
-    }
+    /** Optional: training from scratch or from a file needs no model registry. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile ModelRegistry registry;
 
     @Override
-    public TrainResult train(TrainRequest request, TrainListener listener) {
-        return new TrainingRun(request, listener).run();
+    public TrainResult train(Path dataset, Path output, TrainOptions options, TrainListener listener) {
+        return new TrainingRun(dataset, output, options, listener, this::resolveInit).run();
     }
 
-    @Override
-    public double[][] findLearningRate(TrainRequest request, double minLr, double maxLr, int steps, TrainListener listener) {
-        return new TrainingRun(request, listener).findLearningRate(minLr, maxLr, steps);
-    }
-
-    @Override
-    public java.util.Map<String, Double> evaluate(TrainRequest request, TrainListener listener) {
-        return new Evaluation(request, listener).run();
-    }
-
-    @Override
-    public double[][] crossValidate(TrainRequest request, int folds, TrainListener listener) {
-        return new TrainingRun(request, listener).crossValidate(folds);
+    Path resolveInit(String init, TrainListener listener) {
+        Path path = null;
+        try {
+            path = Path.of(init);
+        } catch (InvalidPathException e) {
+            // not a path: a model name, or nothing
+        }
+        if (path != null && Files.exists(path)) {
+            return Files.isDirectory(path) ? path.resolve("model.zip") : path;
+        }
+        ModelRegistry r = registry;
+        Optional<Path> file = r == null ? Optional.empty() : r.modelFile("scorer", init);
+        if (file.isEmpty()) {
+            throw new KonomiException("--init " + init + ": no such file, and no installed scorer model of that name (model:list shows them)");
+        }
+        // which bundle it came from, for the user; the file itself is what modelFile chose
+        r.models().stream().filter(m -> m.state() == ModelStatus.State.ACTIVE && m.descriptor() != null)
+                .map(ModelStatus::descriptor).filter(d -> d.kind().equals("scorer") && d.name().equals(init))
+                .max(Comparator.comparing((ModelDescriptor d) -> Version.parseVersion(d.version())))
+                .ifPresentOrElse(d -> listener.message("--init " + init + ": the network of " + d.bundle() + " " + d.version()),
+                        () -> listener.message("--init " + init + ": the network of the installed scorer model"));
+        return file.get();
     }
 }

@@ -28,8 +28,9 @@ import konomi.api.KonomiException;
 record Dataset(String task, List<String> labels, List<Sample> samples, String source) {
     static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "webp");
 
-    static Dataset read(Path path, String groupsCsv) {
-        Map<String, String> groups = groupsCsv.isBlank() ? Map.of() : readGroups(Path.of(groupsCsv));
+    /** @param groupsCsv the groups file, or null for one group per image */
+    static Dataset read(Path path, Path groupsCsv) {
+        Map<String, String> groups = groupsCsv == null ? Map.of() : readGroups(groupsCsv);
         if (Files.isDirectory(path)) {
             return folders(path, groups);
         }

@@ -4,19 +4,16 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -25,8 +22,6 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -34,11 +29,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import konomi.api.Image;
 import konomi.api.KonomiException;
+import konomi.api.train.EvalOptions;
+import konomi.api.train.EvalResult;
+import konomi.api.train.SplitSpec;
 import konomi.api.train.TrainListener;
-import konomi.api.train.TrainRequest;
 import konomi.imaging.Images;
 import konomi.nn.ModelMeta;
 import konomi.nn.Tensors;
+import konomi.util.AtomicFile;
+import konomi.util.Text;
 
 /**
  * eval:run: a trained model measured on a dataset (by default the test part of the same seeded split
@@ -49,95 +48,152 @@ import konomi.nn.Tensors;
  */
 final class Evaluation {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final TrainRequest request;
+    private static final int BATCH = 64;
+    private final Path model;
+    private final Path dataset;
+    private final EvalOptions o;
     private final TrainListener listener;
 
-    Evaluation(TrainRequest request, TrainListener listener) {
-        this.request = request;
+    Evaluation(Path model, Path dataset, EvalOptions options, TrainListener listener) {
+        this.model = model;
+        this.dataset = dataset;
+        this.o = options;
         this.listener = listener;
     }
 
-    Map<String, Double> run() {
-        Map<String, String> opts = new HashMap<>(request.options());
-        String modelOpt = opts.remove("model"), splitOpt = opts.getOrDefault("split", "test");
-        opts.remove("split");
-        int top = Integer.parseInt(opts.getOrDefault("top", "12"));
-        opts.remove("top");
-        if (modelOpt == null || modelOpt.isBlank()) {
-            throw new KonomiException("eval needs a model: a train:run output folder (model.zip + model.json)");
-        }
-        Options o = Options.parse(opts);
-        Path model = Path.of(modelOpt);
+    EvalResult run() {
         Path zip = Files.isDirectory(model) ? model.resolve("model.zip") : model;
         Path dir = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
         ModelMeta meta = ModelMeta.read(dir.resolve("model.json"));
-        Dataset data = Dataset.read(request.dataset(), o.groups());
-        if (!data.task().equals(meta.task()) || (meta.classification() && !data.labels().equals(meta.labels()))) {
-            throw new KonomiException(request.dataset() + ": does not match the model (" + meta.task() + " "
-                    + (meta.classification() ? meta.labels() : "") + " against " + data.task() + " " + data.labels() + ")");
-        }
-        List<Sample> samples = switch (splitOpt) {
-            case "test" -> Split.of(data.samples(), o.val(), o.test(), o.seed()).test();
-            case "all" -> data.samples();
-            default -> throw new KonomiException("split must be test or all, not '" + splitOpt + "'");
-        };
+        Chosen chosen = choose(dir, meta);
+        List<Sample> samples = chosen.samples();
         if (samples.isEmpty()) {
-            throw new KonomiException(request.dataset() + ": no images in the " + splitOpt + " part");
+            throw new KonomiException(dataset + ": no images in the " + (o.part() == EvalOptions.Part.ALL ? "dataset" : "test part"));
         }
-        MultiLayerNetwork net;
-        try {
-            net = ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), false);
-        } catch (IOException | RuntimeException e) {
-            throw new KonomiException(zip + ": cannot load the model: " + e.getMessage(), e);
-        }
+        MultiLayerNetwork net = Loop.restore(zip, false);
         ImageCache cache = new ImageCache(samples, Tensors.cropFrom(meta.size()), o.workers());
         cache.skipped.forEach(s -> listener.message("skipped " + s));
         int classes = meta.classification() ? meta.labels().size() : 0;
-        Batches batches = new Batches(cache, meta.size(), classes, net);
         int n = cache.size();
-        float[][] probs = new float[n][];
-        double[] pred = new double[n], truth = new double[n], loss = new double[n];
+        Loop.Outputs y = Loop.outputs(net, new Batches(cache, meta.size(), classes, net), classes, BATCH);
+        float[][] probs = y.probs();
+        double[] pred = y.pred(), truth = new double[n], loss = new double[n];
         int[] labels = new int[n];
-        int[] order = Batches.identity(n);
-        for (int from = 0; from < n; from += 64) {
-            int to = Math.min(n, from + 64);
-            DataSet ds = batches.batch(order, from, to, Options.Augment.NONE, null);
-            INDArray y = net.output(ds.getFeatures(), false);
-            for (int i = from; i < to; i++) {
-                Sample s = cache.samples.get(i);
-                if (classes > 0) {
-                    probs[i] = y.getRow(i - from).toFloatVector();
-                    labels[i] = s.label();
-                    loss[i] = -Math.log(Math.max(probs[i][s.label()], 1e-7));
-                } else {
-                    pred[i] = y.getDouble(i - from, 0);
-                    truth[i] = s.target();
-                    loss[i] = (pred[i] - truth[i]) * (pred[i] - truth[i]);
-                }
+        for (int i = 0; i < n; i++) {
+            Sample s = cache.samples.get(i);
+            if (classes > 0) {
+                labels[i] = s.label();
+                loss[i] = -Math.log(Math.max(probs[i][s.label()], 1e-7));
+            } else {
+                truth[i] = s.target();
+                loss[i] = (pred[i] - truth[i]) * (pred[i] - truth[i]);
             }
         }
         int[][] confusion = classes > 0 ? new int[classes][classes] : null;
         Map<String, Double> metrics = classes > 0 ? Metrics.classification(probs, labels, confusion) : Metrics.regression(pred, truth);
+        Path out = o.output() != null ? o.output() : dir.resolve("eval");
         try {
-            Files.createDirectories(request.output());
-            write(meta, dir, splitOpt, o, cache, probs, pred, truth, loss, confusion, metrics, top);
+            Files.createDirectories(out);
+            write(out, meta, dir, chosen, cache, probs, pred, truth, loss, confusion, metrics);
         } catch (IOException e) {
-            throw new KonomiException(request.output() + ": cannot write the report: " + e.getMessage(), e);
+            throw new KonomiException(out + ": cannot write the report: " + e.getMessage(), e);
         }
-        return metrics;
+        return new EvalResult(metrics, chosen.description(), cache.samples.stream().map(Sample::id).toList(), cache.skipped,
+                out.resolve("eval.json").toAbsolutePath(), out.resolve("eval.html").toAbsolutePath());
     }
 
-    private void write(ModelMeta meta, Path modelDir, String split, Options o, ImageCache cache, float[][] probs, double[] pred,
-                       double[] truth, double[] loss, int[][] confusion, Map<String, Double> metrics, int top) throws IOException {
+    /**
+     * The images to measure and where they came from.
+     *
+     * @param source      {@code recorded}, {@code options} or {@code drawn-again} (an old run without split.json)
+     * @param description one line for people
+     */
+    record Chosen(List<Sample> samples, String source, SplitSpec spec, String description) {
+    }
+
+    /**
+     * By default exactly the run's recorded test files; a split from options when any is given; for runs recorded
+     * before split.json existed, the split drawn again from the defaults, said so in one line.
+     */
+    private Chosen choose(Path dir, ModelMeta meta) {
+        RecordedSplit recorded = RecordedSplit.read(dir);
+        Path recordFile = dir.resolve(RecordedSplit.FILE);
+        if (recorded != null && !o.overridesSplit()) {
+            Dataset data = matching(Dataset.read(dataset, null), meta);
+            if (recorded.test().isEmpty()) {
+                throw new KonomiException(recordFile + ": training held back no test part (test 0); give --split all, or --test F "
+                        + "to draw a test part again");
+            }
+            List<Sample> samples = recorded.testSamples(data, recordFile);
+            if (recorded.groups() != null && Files.isRegularFile(Path.of(recorded.groups()))
+                    && !RecordedSplit.sha256(Path.of(recorded.groups())).equals(recorded.groupsSha256())) {
+                listener.message("note: " + recorded.groups() + " changed since training; the recorded test files are used as they were");
+            }
+            String d = String.format(Locale.ROOT, "the run's recorded test part: %d images (seed %d, val %s, test %s, %s)", samples.size(),
+                    recorded.seed(), recorded.val(), recorded.testFraction(), grouping(recorded.spec()));
+            listener.message("evaluating " + d);
+            return new Chosen(samples, "recorded", recorded.spec(), d);
+        }
+        SplitSpec spec = recorded != null ? recorded.spec() : SplitSpec.defaults();
+        if (o.seed().isPresent()) {
+            spec = spec.withSeed(o.seed().getAsLong());
+        }
+        if (o.val().isPresent()) {
+            spec = spec.withVal(o.val().getAsDouble());
+        }
+        if (o.test().isPresent()) {
+            spec = spec.withTest(o.test().getAsDouble());
+        }
+        if (o.groups().isPresent()) {
+            spec = spec.withGroups(o.groups().get());
+        }
+        boolean all = o.part() == EvalOptions.Part.ALL;
+        Dataset data = matching(Dataset.read(dataset, all ? null : spec.groups()), meta);
+        List<Sample> samples = all ? data.samples() : Split.of(data.samples(), spec.val(), spec.test(), spec.seed()).test();
+        String what = all ? "all " + samples.size() + " images" : String.format(Locale.ROOT, "test part of %d images (seed %d, val %s, test %s, %s)",
+                samples.size(), spec.seed(), spec.val(), spec.test(), grouping(spec));
+        if (o.overridesSplit()) {
+            String d = "split from options, not the run's recorded split: " + what;
+            listener.message(d);
+            return new Chosen(samples, "options", all ? null : spec, d);
+        }
+        String d = "no recorded split in " + dir + " (trained before split.json was written): drawn again, the " + what
+                + "; the same files as training held back only if training used these values";
+        listener.message(d);
+        return new Chosen(samples, "drawn-again", spec, d);
+    }
+
+    private static String grouping(SplitSpec spec) {
+        return spec.groups() == null ? "one group per image" : "grouped by " + spec.groups();
+    }
+
+    private Dataset matching(Dataset data, ModelMeta meta) {
+        if (!data.task().equals(meta.task()) || (meta.classification() && !data.labels().equals(meta.labels()))) {
+            throw new KonomiException(dataset + ": does not match the model (" + meta.task() + " "
+                    + (meta.classification() ? meta.labels() : "") + " against " + data.task() + " " + data.labels() + ")");
+        }
+        return data;
+    }
+
+    private void write(Path out, ModelMeta meta, Path modelDir, Chosen chosen, ImageCache cache, float[][] probs, double[] pred,
+                       double[] truth, double[] loss, int[][] confusion, Map<String, Double> metrics) throws IOException {
         int n = cache.size();
         ObjectNode json = JSON.createObjectNode();
         json.put("model", modelDir.toAbsolutePath().toString());
-        json.put("dataset", request.dataset().toAbsolutePath().toString());
+        json.put("dataset", dataset.toAbsolutePath().toString());
         ObjectNode sp = json.putObject("split");
-        sp.put("part", split);
-        sp.put("seed", o.seed());
+        sp.put("part", o.part() == EvalOptions.Part.ALL ? "all" : "test");
+        sp.put("source", chosen.source());
+        if (chosen.spec() != null) {
+            sp.put("seed", chosen.spec().seed());
+            sp.put("val", chosen.spec().val());
+            sp.put("test", chosen.spec().test());
+            sp.put("groups", chosen.spec().groups() == null ? null : chosen.spec().groups().toString());
+        }
         sp.put("images", n);
         json.set("metrics", JSON.valueToTree(metrics));
+        json.set("files", JSON.valueToTree(cache.samples.stream().map(Sample::id).toList()));
+        json.set("skipped", JSON.valueToTree(cache.skipped));
         StringBuilder html = new StringBuilder("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Konomi evaluation</title>"
                 + "<style>body{font:14px system-ui,sans-serif;margin:24px}table{border-collapse:collapse}td,th{padding:3px 6px;"
                 + "border:1px solid #ddd;text-align:right}.hm td{width:26px;height:22px;font-size:11px}.tl{display:flex;flex-wrap:wrap;gap:10px}"
@@ -146,8 +202,8 @@ final class Evaluation {
         String title = named.getFileName().toString().equals("model") && named.getParent() != null
                 ? named.getParent().getFileName() + "/model" : named.getFileName().toString();
         html.append("<h1>Evaluation of ").append(esc(title)).append("</h1><p>")
-                .append(n).append(" images of ").append(esc(request.dataset().toString())).append(" (")
-                .append(split.equals("test") ? "held-back test part, seed " + o.seed() : "all images").append(")</p><h2>Metrics</h2><table>");
+                .append(n).append(" images of ").append(esc(dataset.toString())).append(": ")
+                .append(esc(chosen.description())).append("</p><h2>Metrics</h2><table>");
         metrics.forEach((k, v) -> html.append("<tr><th>").append(k).append("</th><td>").append(fmt(v)).append("</td></tr>"));
         html.append("</table>");
         Path curve = modelDir.resolve("train.csv");
@@ -200,7 +256,7 @@ final class Evaluation {
         java.util.Arrays.sort(idx, Comparator.comparingDouble((Integer i) -> loss[i]).reversed());
         ArrayNode worst = json.putArray("top_losses");
         html.append("<h2>Top losses</h2><div class=\"tl\">");
-        for (int k = 0; k < Math.min(top, n); k++) {
+        for (int k = 0; k < Math.min(o.top(), n); k++) {
             int i = idx[k];
             Sample s = cache.samples.get(i);
             String said = confusion != null ? meta.labels().get(Metrics.argmax(probs[i])) + String.format(Locale.ROOT, " %.0f%%",
@@ -217,8 +273,8 @@ final class Evaluation {
                     .append("<br>loss ").append(fmt(loss[i])).append("</div>");
         }
         html.append("</div></body></html>\n");
-        atomic(request.output().resolve("eval.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
-        atomic(request.output().resolve("eval.html"), html.toString());
+        AtomicFile.writeString(out.resolve("eval.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+        AtomicFile.writeString(out.resolve("eval.html"), html.toString());
     }
 
     private static JFreeChart curveChart(Path trainCsv) throws IOException {
@@ -273,23 +329,11 @@ final class Evaluation {
                 + Base64.getEncoder().encodeToString(out.toByteArray()) + "\">";
     }
 
-    private static void atomic(Path target, String text) throws IOException {
-        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                w.write(text);
-            }
-            Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
     private static String fmt(double v) {
         return String.format(Locale.ROOT, "%.4f", v);
     }
 
     private static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return Text.html(s);
     }
 }

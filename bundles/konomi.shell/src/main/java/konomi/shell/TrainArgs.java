@@ -1,0 +1,98 @@
+package konomi.shell;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+import konomi.api.KonomiException;
+import konomi.api.train.EpochReport;
+import konomi.api.train.SplitSpec;
+import konomi.api.train.TrainListener;
+import konomi.util.Text;
+
+/**
+ * Parsing and printing shared by the training commands: option values given as text (empty when the option was
+ * not given, so the options record keeps its default), and progress printers.
+ */
+final class TrainArgs {
+    private TrainArgs() {
+    }
+
+    /** Runs {@code set} with the value when the option was given. */
+    static void given(String value, Consumer<String> set) {
+        if (!value.isEmpty()) {
+            set.accept(value);
+        }
+    }
+
+    static int integer(String option, String value) {
+        double v = number(option, value);
+        if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
+            throw new KonomiException(option + ": not a whole number: '" + value + "'");
+        }
+        return (int) v;
+    }
+
+    static long whole(String option, String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new KonomiException(option + ": not a whole number: '" + value + "'");
+        }
+    }
+
+    static double number(String option, String value) {
+        try {
+            return Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw new KonomiException(option + ": not a number: '" + value + "'");
+        }
+    }
+
+    static Path path(String value) {
+        return value.isEmpty() ? null : Path.of(value);
+    }
+
+    static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    /** Prints the services' messages and, with {@code epochs}, one line per epoch. */
+    static TrainListener printer(Consumer<EpochReport> epochs) {
+        return new TrainListener() {
+            @Override
+            public void epoch(EpochReport e) {
+                epochs.accept(e);
+            }
+
+            @Override
+            public void message(String text) {
+                System.out.println(text);
+            }
+        };
+    }
+
+    /** Messages only. */
+    static TrainListener messages() {
+        return printer(e -> { });
+    }
+
+    static String duration(double seconds) {
+        return Text.duration(seconds);
+    }
+
+    /** The split from --seed/--val/--test/--groups, each left at its default when not given. */
+    static SplitSpec split(String seed, String val, String test, String groups) {
+        SplitSpec s = SplitSpec.defaults();
+        if (!seed.isEmpty()) {
+            s = s.withSeed(TrainArgs.whole("--seed", seed));
+        }
+        if (!val.isEmpty()) {
+            s = s.withVal(TrainArgs.number("--val", val));
+        }
+        if (!test.isEmpty()) {
+            s = s.withTest(TrainArgs.number("--test", test));
+        }
+        return groups.isEmpty() ? s : s.withGroups(Path.of(groups));
+    }
+}

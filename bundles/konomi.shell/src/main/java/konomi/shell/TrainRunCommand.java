@@ -1,0 +1,87 @@
+package konomi.shell;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+import konomi.api.KonomiException;
+import konomi.api.train.Augment;
+import konomi.api.train.Schedule;
+import konomi.api.train.TrainOptions;
+import konomi.api.train.TrainResult;
+import konomi.api.train.Trainer;
+
+/** {@code train:run}: trains a scorer network and prints one line per epoch. */
+@Component(service = TrainRunCommand.class, property = {"osgi.command.scope=train", "osgi.command.function=run"})
+public class TrainRunCommand {
+    /** Optional, so that the command stays listed and says what is missing. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Trainer trainer;
+
+    @Descriptor("train a face scorer: a classifier from a folder of class folders, or a regressor from a CSV file,score; "
+            + "resumes from --out's last checkpoint; records the split in split.json; then model:package --name <n> <out> makes it a model bundle")
+    public void run(
+            @Descriptor("output folder (checkpoints, model.zip, model.json, train.csv, metrics.json, split.json)")
+            @Parameter(names = {"-o", "--out"}, absentValue = "") String out,
+            @Descriptor("epochs") @Parameter(names = {"-e", "--epochs"}, absentValue = "") String epochs,
+            @Descriptor("batch size") @Parameter(names = {"-b", "--batch"}, absentValue = "") String batch,
+            @Descriptor("input size in pixels (square)") @Parameter(names = {"--size"}, absentValue = "") String size,
+            @Descriptor("peak learning rate (Adam)") @Parameter(names = {"--lr"}, absentValue = "") String lr,
+            @Descriptor("learning-rate schedule: cosine, onecycle, step, constant") @Parameter(names = {"--schedule"}, absentValue = "") String schedule,
+            @Descriptor("L2 weight decay") @Parameter(names = {"--weight-decay"}, absentValue = "") String weightDecay,
+            @Descriptor("split and initialisation seed") @Parameter(names = {"--seed"}, absentValue = "") String seed,
+            @Descriptor("validation fraction (early stopping)") @Parameter(names = {"--val"}, absentValue = "") String val,
+            @Descriptor("held-back test fraction (reported, never used for choices)") @Parameter(names = {"--test"}, absentValue = "") String test,
+            @Descriptor("epochs without improvement before stopping") @Parameter(names = {"--patience"}, absentValue = "") String patience,
+            @Descriptor("validation metric to watch: accuracy, top3, loss (classification); spearman, mae, rmse, loss (regression)")
+            @Parameter(names = {"--metric"}, absentValue = "") String metric,
+            @Descriptor("CSV with columns file and group: images of one group stay in one split") @Parameter(names = {"--groups"}, absentValue = "") String groups,
+            @Descriptor("start from this trained network, its output layer replaced: an installed scorer model's name "
+                    + "(model:list), a model.zip or a train:run folder")
+            @Parameter(names = {"--init"}, absentValue = "") String init,
+            @Descriptor("with --init: train only the new output layer") @Parameter(names = {"--freeze"}, absentValue = "false", presentValue = "true") boolean freeze,
+            @Descriptor("no random crop/flip/colour jitter") @Parameter(names = {"--no-augment"}, absentValue = "false", presentValue = "true") boolean noAugment,
+            @Descriptor("augmentations to use: crop, flip, jitter (comma separated), all or none") @Parameter(names = {"--augment"}, absentValue = "") String augment,
+            @Descriptor("also keep the weights of every Nth epoch (epoch-NNN.zip); the best is always model.zip")
+            @Parameter(names = {"--checkpoint-every"}, absentValue = "") String checkpointEvery,
+            @Descriptor("start over instead of resuming") @Parameter(names = {"--fresh"}, absentValue = "false", presentValue = "true") boolean fresh,
+            @Descriptor("dataset folder or CSV") String dataset) {
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("train:run needs --out <folder>");
+        }
+        Trainer t = trainer;
+        if (t == null) {
+            throw new KonomiException("no trainer installed (bundle konomi.train)");
+        }
+        TrainOptions.Builder b = TrainOptions.builder();
+        TrainArgs.given(epochs, v -> b.epochs(TrainArgs.integer("--epochs", v)));
+        TrainArgs.given(batch, v -> b.batch(TrainArgs.integer("--batch", v)));
+        TrainArgs.given(size, v -> b.size(TrainArgs.integer("--size", v)));
+        TrainArgs.given(lr, v -> b.learningRate(TrainArgs.number("--lr", v)));
+        TrainArgs.given(schedule, v -> b.schedule(Schedule.parse(v)));
+        TrainArgs.given(weightDecay, v -> b.weightDecay(TrainArgs.number("--weight-decay", v)));
+        TrainArgs.given(patience, v -> b.patience(TrainArgs.integer("--patience", v)));
+        TrainArgs.given(metric, b::metric);
+        TrainArgs.given(init, b::init);
+        TrainArgs.given(checkpointEvery, v -> b.checkpointEvery(TrainArgs.integer("--checkpoint-every", v)));
+        TrainArgs.given(augment, v -> b.augment(Augment.parse(v)));
+        if (noAugment) {
+            b.augment(Augment.NONE);
+        }
+        b.freeze(freeze).resume(!fresh).split(TrainArgs.split(seed, val, test, groups));
+        TrainResult r = t.train(Path.of(dataset), Path.of(out), b.build(), TrainArgs.printer(e -> System.out.printf(Locale.ROOT,
+                "epoch %3d/%d  loss %.4f  val_loss %.4f  val_%s %.4f  lr %.2g  %.0f img/s  %s  ETA %s%s%n",
+                e.epoch(), e.epochs(), e.trainLoss(), e.valLoss(), e.metricName(), e.metric(), e.learningRate(),
+                e.imagesPerSecond(), TrainArgs.duration(e.seconds()), TrainArgs.duration(e.etaSeconds()), e.best() ? "  *best" : "")));
+        Table table = new Table("metric", "validation", "test");
+        r.validation().forEach((k, v) -> table.row(k, TrainArgs.fmt(v), r.test().containsKey(k) ? TrainArgs.fmt(r.test().get(k)) : ""));
+        table.print(System.out);
+        System.out.println("best epoch " + r.bestEpoch() + " of " + r.epochs() + "; model " + r.model() + ", metrics " + r.metrics());
+    }
+}

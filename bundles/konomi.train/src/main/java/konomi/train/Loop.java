@@ -1,0 +1,148 @@
+package konomi.train;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+import konomi.api.KonomiException;
+import konomi.api.train.Augment;
+import konomi.util.AtomicFile;
+
+/** The pieces every training service shares: an epoch of fitting, measuring a network, loading and writing files. */
+final class Loop {
+    private Loop() {
+    }
+
+    /**
+     * One epoch: shuffled, augmented batches prepared by a second thread while the network trains; the shuffle
+     * depends on seed and epoch only, so a resumed run sees the same order. Returns the mean training loss.
+     */
+    static double fitEpoch(MultiLayerNetwork net, Batches batches, int epoch, Hyper h) {
+        int n = batches.samples().size();
+        SplittableRandom rnd = new SplittableRandom(h.seed() * 7919 + epoch);
+        int[] order = Batches.shuffled(n, rnd.split());
+        SplittableRandom aug = rnd.split();
+        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(3);
+        Object end = new Object();
+        Thread producer = new Thread(() -> {
+            try {
+                for (int from = 0; from < n; from += h.batch()) {
+                    queue.put(batches.batch(order, from, Math.min(n, from + h.batch()), h.augment(), aug));
+                }
+                queue.put(end);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                queue.offer(e);
+            }
+        }, "konomi-batches");
+        producer.setDaemon(true);
+        producer.start();
+        double sum = 0;
+        int batchesDone = 0;
+        try {
+            while (true) {
+                // a bounded hand-over, not a guess: the producer always puts a batch, the end marker or its failure
+                Object item = queue.poll(10, TimeUnit.MINUTES);
+                if (item == end) {
+                    break;
+                }
+                if (item instanceof RuntimeException e) {
+                    throw e;
+                }
+                if (item == null) {
+                    throw new KonomiException("batch preparation stalled");
+                }
+                net.fit((DataSet) item);
+                sum += net.score();
+                batchesDone++;
+            }
+        } catch (InterruptedException e) {
+            producer.interrupt();
+            Thread.currentThread().interrupt();
+            throw new KonomiException("training interrupted; it resumes from the last finished epoch");
+        }
+        net.incrementEpochCount();
+        return sum / Math.max(1, batchesDone);
+    }
+
+    /** Outputs of the network on a cached set (centre crops), in sample order: class probabilities or predicted values. */
+    static Outputs outputs(MultiLayerNetwork net, Batches batches, int classes, int batchSize) {
+        int n = batches.samples().size();
+        int[] order = Batches.identity(n);
+        float[][] probs = new float[n][];
+        double[] pred = new double[n];
+        for (int from = 0; from < n; from += batchSize) {
+            int to = Math.min(n, from + batchSize);
+            DataSet ds = batches.batch(order, from, to, Augment.NONE, null);
+            INDArray y = net.output(ds.getFeatures(), false);
+            for (int i = from; i < to; i++) {
+                if (classes > 0) {
+                    probs[i] = y.getRow(i - from).toFloatVector();
+                } else {
+                    pred[i] = y.getDouble(i - from, 0);
+                }
+            }
+        }
+        return new Outputs(probs, pred);
+    }
+
+    record Outputs(float[][] probs, double[] pred) {
+    }
+
+    /** Validation or test metrics of the network on a cached set; fills {@code confusion} when given. */
+    static Map<String, Double> measure(MultiLayerNetwork net, Batches batches, int classes, int[][] confusion, int batchSize) {
+        Outputs out = outputs(net, batches, classes, batchSize);
+        List<Sample> s = batches.samples();
+        if (classes > 0) {
+            int[] labels = s.stream().mapToInt(Sample::label).toArray();
+            return Metrics.classification(out.probs(), labels, confusion == null ? new int[classes][classes] : confusion);
+        }
+        return Metrics.regression(out.pred(), s.stream().mapToDouble(Sample::target).toArray());
+    }
+
+    static MultiLayerNetwork restore(Path zip, boolean updater) {
+        try {
+            return ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), updater);
+        } catch (IOException | RuntimeException e) {
+            throw new KonomiException(zip + ": cannot load the network: " + e.getMessage(), e);
+        }
+    }
+
+    interface StreamWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** Writes a file atomically (konomi.util.AtomicFile): a kill never leaves half a file. */
+    static void write(Path target, StreamWriter w) {
+        try (AtomicFile f = new AtomicFile(target, true)) {
+            w.write(f.stream());
+            f.commit();
+        } catch (IOException e) {
+            throw new KonomiException(target + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    static void writeModel(Path target, MultiLayerNetwork net, boolean withUpdater) {
+        write(target, out -> ModelSerializer.writeModel(net, out, withUpdater));
+    }
+
+    static double min(List<Sample> s) {
+        return s.stream().mapToDouble(Sample::target).min().orElse(0);
+    }
+
+    static double max(List<Sample> s) {
+        return s.stream().mapToDouble(Sample::target).max().orElse(0);
+    }
+}
