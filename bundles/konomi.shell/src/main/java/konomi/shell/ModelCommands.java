@@ -52,7 +52,7 @@ public class ModelCommands {
         deploy = d == null ? Path.of("deploy") : Path.of(d);
     }
 
-    @Descriptor("list model bundles: name, kind, type, version, state (ACTIVE, WAITING, FAILED) and where they came from")
+    @Descriptor("list model bundles: name, kind, type, version, state (ACTIVE, LOADING, WAITING, FAILED) and where they came from")
     public void list() {
         Table t = new Table("name", "kind", "type", "version", "state", "source", "error");
         for (ModelStatus s : registry.models()) {

@@ -171,7 +171,15 @@ public class ModelExtender implements ModelRegistry {
             public void usable(Path file) {
                 fileUsable(file);
             }
+
+            @Override
+            public boolean reported(Path file) {
+                synchronized (lock) {
+                    return unusable.containsKey(DeployFolder.real(file));
+                }
+            }
         });
+        files.reportExisting();
         installer = context.registerService(ArtifactInstaller.class, files, null);
     }
 
@@ -365,6 +373,8 @@ public class ModelExtender implements ModelRegistry {
     private void queue(Entry e) {
         if (loader != null && !stopped && !e.gone && !e.queued && e.loaded == null && e.state == State.WAITING) {
             e.queued = true;
+            e.state = State.LOADING;
+            e.error = null;
             loader.execute(() -> load(e));
         }
     }
@@ -377,7 +387,7 @@ public class ModelExtender implements ModelRegistry {
         List<Runnable> idleNow;
         synchronized (lock) {
             e.queued = false;
-            if (e.gone || stopped || e.state != State.WAITING || e.loaded != null) {
+            if (e.gone || stopped || e.state != State.LOADING || e.loaded != null) {
                 idleNow = settle();
                 ref = null;
                 d = null;
@@ -387,6 +397,7 @@ public class ModelExtender implements ModelRegistry {
                         .filter(r -> matches(r.getProperty(ModelFactory.KIND), d.kind()) && matches(r.getProperty(ModelFactory.TYPE), d.type()))
                         .max(Comparator.naturalOrder()).orElse(null);
                 if (ref == null) {
+                    e.state = State.WAITING;
                     e.error = "no installed bundle loads " + d.kind() + " models of type " + d.type();
                     idleNow = settle();
                 } else {
@@ -441,6 +452,8 @@ public class ModelExtender implements ModelRegistry {
             } else if (failure != null && !e.gone) {
                 e.state = State.FAILED;
                 e.error = failure;
+            } else if (!e.gone) {
+                e.state = State.WAITING; // abandoned, or its factory went meanwhile: queued again below
             }
             after = settle();
         }
@@ -508,14 +521,17 @@ public class ModelExtender implements ModelRegistry {
     private void fileUnusable(Path file, String reason) {
         Path key = DeployFolder.real(file);
         List<Runnable> after;
+        ModelStatus before;
         synchronized (lock) {
             if (stopped) {
                 return;
             }
-            unusable.put(key, new ModelStatus(-1, key.toFile().toURI().toString(), null, State.FAILED, reason));
+            before = unusable.put(key, new ModelStatus(-1, key.toFile().toURI().toString(), null, State.FAILED, reason));
             after = settle();
         }
-        LOG.error("{}: {}", file, reason);
+        if (before == null || !reason.equals(before.error())) {
+            LOG.error("{}: {}", file, reason);
+        }
         after.forEach(Runnable::run);
     }
 
@@ -554,7 +570,7 @@ public class ModelExtender implements ModelRegistry {
     private ModelStatus settledStatus(Path file) {
         ModelStatus found = null;
         for (Entry e : entries.values()) {
-            if (file.equals(e.source) && e.state != State.WAITING) {
+            if (file.equals(e.source) && (e.state == State.ACTIVE || e.state == State.FAILED)) {
                 found = e.status();
             }
         }

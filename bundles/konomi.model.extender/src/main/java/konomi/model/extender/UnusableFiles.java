@@ -18,6 +18,9 @@ final class UnusableFiles implements ArtifactInstaller {
         void unusable(Path file, String reason);
 
         void usable(Path file);
+
+        /** Whether the file is reported as unusable now. */
+        boolean reported(Path file);
     }
 
     private final Path deploy;
@@ -30,7 +33,34 @@ final class UnusableFiles implements ArtifactInstaller {
 
     @Override
     public boolean canHandle(File file) {
-        return file.isFile() && DeployFolder.holds(deploy, file.toPath()) && problem(file.toPath()) != null;
+        if (!DeployFolder.holds(deploy, file.toPath())) {
+            return false;
+        }
+        if (!file.exists()) {
+            // FileInstall looks for a listener of a deleted file it had none for (after our restart): take our own
+            return sink.reported(file.toPath());
+        }
+        return file.isFile() && problem(file.toPath()) != null;
+    }
+
+    /**
+     * Reports the unusable files already in the deploy folder. FileInstall offers a file only when it changes, so
+     * after the extender restarts the files it had rejected before would otherwise be missing from the list.
+     */
+    void reportExisting() {
+        if (deploy == null) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(deploy)) {
+            files.filter(f -> !f.getFileName().toString().startsWith(".") && java.nio.file.Files.isRegularFile(f)).forEach(f -> {
+                String problem = problem(f);
+                if (problem != null) {
+                    sink.unusable(f, problem);
+                }
+            });
+        } catch (java.io.IOException e) {
+            // no deploy folder yet: nothing to report
+        }
     }
 
     @Override
