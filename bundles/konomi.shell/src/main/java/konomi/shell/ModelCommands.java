@@ -29,7 +29,8 @@ import konomi.nn.ModelMeta;
 @Component(service = ModelCommands.class, property = {"osgi.command.scope=model", "osgi.command.function=list",
         "osgi.command.function=install", "osgi.command.function=package"})
 public class ModelCommands {
-    private static final long WAIT_MS = 5000;
+    /** FileInstall picks a file up within a second; loading a big network takes seconds more. */
+    private static final long WAIT_MS = 30_000;
 
     @Reference
     private ModelRegistry registry;
@@ -166,7 +167,7 @@ public class ModelCommands {
         }
     }
 
-    /** The model's status once it is ACTIVE or FAILED, else (after WAIT_MS) whatever it is, or null if unseen. */
+    /** The model's status once it is loaded (or failed, or waits for a factory); after WAIT_MS whatever it is, or null. */
     private ModelStatus waitFor(Path installed) throws InterruptedException {
         try {
             return registry.settled(installed).timeout(WAIT_MS).getValue();

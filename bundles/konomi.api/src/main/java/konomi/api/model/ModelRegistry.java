@@ -24,9 +24,9 @@ public interface ModelRegistry {
 
     /**
      * The status of the model deployed from this file (a jar or cascade xml in the deploy folder, or any bundle's
-     * file location) once it is {@link ModelStatus.State#ACTIVE ACTIVE} or {@link ModelStatus.State#FAILED
-     * FAILED}; resolved at once if it already is. The promise does not time out by itself (use
-     * {@link Promise#timeout}); it fails when the extender stops.
+     * file location) once it is no longer {@link ModelStatus.State#LOADING LOADING}: ACTIVE, FAILED, or WAITING for a
+     * factory; resolved at once if it already is. The promise does not time out by itself (use
+     * {@link Promise#timeout}); it fails when the extender stops or the file is deleted.
      *
      * @param file the deployed file
      */

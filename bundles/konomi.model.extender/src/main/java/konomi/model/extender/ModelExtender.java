@@ -239,8 +239,11 @@ public class ModelExtender implements ModelRegistry {
                     affected.add(e);
                     toUnload.add(e.loaded);
                     e.loaded = null;
-                    e.state = State.WAITING;
+                    // to be loaded again once unloaded (another factory may take over); queued already, so
+                    // nothing queues it twice and idle() waits for it
+                    e.state = State.LOADING;
                     e.error = null;
+                    e.queued = true;
                 }
             }
         }
@@ -248,9 +251,18 @@ public class ModelExtender implements ModelRegistry {
         for (int i = 0; i < affected.size(); i++) {
             unload(toUnload.get(i), affected.get(i).location);
         }
+        List<Runnable> after;
         synchronized (lock) {
-            affected.forEach(this::queue); // another factory of the same kind/type may take over
+            for (Entry e : affected) {
+                if (stopped || loader == null) {
+                    e.queued = false;
+                } else {
+                    loader.execute(() -> load(e));
+                }
+            }
+            after = settle();
         }
+        after.forEach(Runnable::run);
     }
 
     @Override
@@ -441,6 +453,7 @@ public class ModelExtender implements ModelRegistry {
         }
         Loaded made = new Loaded(ref, factory, service, registration, extracted);
         boolean keep;
+        boolean again = false;
         List<Runnable> after;
         synchronized (lock) {
             e.loading = false;
@@ -452,8 +465,13 @@ public class ModelExtender implements ModelRegistry {
             } else if (failure != null && !e.gone) {
                 e.state = State.FAILED;
                 e.error = failure;
+            } else if (!e.gone && !stopped && factory != null) {
+                // its factory went while we loaded: undo, then try again (another may take over); it stays
+                // LOADING and queued meanwhile, so idle() is not told a moment too early
+                e.queued = true;
+                again = true;
             } else if (!e.gone) {
-                e.state = State.WAITING; // abandoned, or its factory went meanwhile: queued again below
+                e.state = State.WAITING;
             }
             after = settle();
         }
@@ -464,16 +482,11 @@ public class ModelExtender implements ModelRegistry {
                 LOG.error("model bundle {}: {}", e.location, failure);
             }
             unload(made, e.location);
-            if (failure == null && factory != null) {
-                List<Runnable> more;
-                synchronized (lock) {
-                    queue(e); // the factory went while we loaded: another may take over
-                    more = settle();
-                }
-                more.forEach(Runnable::run);
-            }
         }
         after.forEach(Runnable::run);
+        if (again) {
+            load(e); // we are the loader thread
+        }
     }
 
     private Hashtable<String, Object> properties(Entry e, ModelDescriptor d) {
@@ -566,11 +579,11 @@ public class ModelExtender implements ModelRegistry {
         return due;
     }
 
-    /** The ACTIVE or FAILED status of the newest bundle (or the unusable file) from this file. Caller holds the lock. */
+    /** The status of the newest bundle (or the unusable file) from this file unless it is loading. Caller holds the lock. */
     private ModelStatus settledStatus(Path file) {
         ModelStatus found = null;
         for (Entry e : entries.values()) {
-            if (file.equals(e.source) && (e.state == State.ACTIVE || e.state == State.FAILED)) {
+            if (file.equals(e.source) && e.state != State.LOADING) {
                 found = e.status();
             }
         }
