@@ -80,8 +80,10 @@ class ModelExtenderTest {
 
     @BeforeEach
     void start() throws Exception {
+        // the extender runs on the system bundle's context here, so the system bundle provides its capability
         felix = new Felix(Map.of(Constants.FRAMEWORK_STORAGE, dir.resolve("fw").toString(),
-                Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT));
+                Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT,
+                Constants.FRAMEWORK_SYSTEMCAPABILITIES_EXTRA, "osgi.extender;osgi.extender=konomi.model;version:Version=1.0"));
         felix.start();
         ctx = felix.getBundleContext();
         extender = new ModelExtender();
@@ -154,6 +156,7 @@ class ModelExtenderTest {
         unbind(reg);
         assertThat(models()).isEmpty();
         assertThat(first.disposed).hasValue(1);
+        assertThat(extender.settled(jar).getValue().state()).isEqualTo(State.WAITING);
         extender.idle().getValue();
         assertThat(extender.models()).singleElement().satisfies(s -> {
             assertThat(s.state()).isEqualTo(State.WAITING);
@@ -212,6 +215,27 @@ class ModelExtenderTest {
         assertThat(pending.getFailure()).hasMessage("the model extender stopped");
     }
 
+    @Test
+    void bundlesWiredToAnotherKonomiModelExtenderAreLeftToIt() throws Exception {
+        bind(new GatedFactory().open());
+        Path ours = jar("ours", "1.0.0", "a model", ModelDescriptor.EXTENDER_REQUIREMENT);
+        Bundle other = install(jar("other", "1.0.0", null, null,
+                "Provide-Capability", "osgi.extender;osgi.extender=konomi.model;version:Version=1.0;vendor=other"));
+        Path theirs = jar("theirs", "1.0.0", "a model",
+                "osgi.extender;filter:=\"(&(osgi.extender=konomi.model)(vendor=other))\"");
+        Path legacy = jar("legacy", "1.0.0", "a model");
+        install(ours).start();
+        Bundle t = install(theirs);
+        t.start();
+        install(legacy).start();
+        assertThat(extender.settled(ours).getValue().state()).isEqualTo(State.ACTIVE);
+        assertThat(extender.settled(legacy).getValue().state()).as("no requirement: served").isEqualTo(State.ACTIVE);
+        assertThat(t.adapt(org.osgi.framework.wiring.BundleWiring.class).getRequiredWires("osgi.extender"))
+                .extracting(w -> w.getProvider().getBundle()).containsExactly(other);
+        extender.idle().getValue();
+        assertThat(extender.models()).extracting(m -> m.descriptor().name()).containsExactlyInAnyOrder("ours", "legacy");
+    }
+
     private ServiceRegistration<?> bind(GatedFactory f) {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(ModelFactory.KIND, "detector");
@@ -241,17 +265,30 @@ class ModelExtenderTest {
     }
 
     private Path jar(String name, String version, String content) throws Exception {
+        return jar(name, version, content, null);
+    }
+
+    /** A model bundle (content null: a plain bundle), with a Require-Capability when given, and further headers. */
+    private Path jar(String name, String version, String content, String requirement, String... headers) throws Exception {
         Manifest mf = new Manifest();
         Attributes a = mf.getMainAttributes();
         a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
         a.putValue("Bundle-ManifestVersion", "2");
         a.putValue("Bundle-SymbolicName", "test." + name);
         a.putValue("Bundle-Version", version);
-        a.putValue(ModelDescriptor.HEADER, "detector;type=test;name=" + name.replaceFirst("-\\d+$", "") + ";file=model/m.txt");
+        if (content != null) {
+            a.putValue(ModelDescriptor.HEADER, "detector;type=test;name=" + name.replaceFirst("-\\d+$", "") + ";file=model/m.txt");
+        }
+        if (requirement != null) {
+            a.putValue("Require-Capability", requirement);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            a.putValue(headers[i], headers[i + 1]);
+        }
         Path jar = dir.resolve(name + ".jar");
         try (OutputStream o = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(o, mf)) {
             j.putNextEntry(new JarEntry("model/m.txt"));
-            j.write(content.getBytes(StandardCharsets.UTF_8));
+            j.write((content == null ? "" : content).getBytes(StandardCharsets.UTF_8));
         }
         return jar;
     }
