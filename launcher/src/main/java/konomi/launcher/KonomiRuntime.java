@@ -84,7 +84,7 @@ public final class KonomiRuntime implements AutoCloseable {
         cfg.put("felix.fileinstall.poll", "250");
         cfg.put("felix.fileinstall.noInitialDelay", "true");
         cfg.put("felix.fileinstall.bundles.new.start", "true");
-        cfg.put("felix.fileinstall.filter", ".*\\.(jar|cfg|config)");
+        cfg.put("felix.fileinstall.filter", ".*\\.(jar|xml|cfg|config)");
         cfg.put("felix.fileinstall.tmpdir", storage.resolve("fileinstall").toString());
         cfg.put("felix.fileinstall.log.level", "1");
         // FileInstall would otherwise write configurations back into the user's .cfg files, in place

@@ -100,6 +100,7 @@ public final class Main {
                 return GogoSession.OK;
             }
             rt.awaitDeployed(5_000);
+            ModelsLoaded.await(rt.context(), 60_000); // the model extender loads in the background
             try (GogoSession session = new GogoSession(rt, System.in, out, err, debug)) {
                 return script != null ? runScript(session, Path.of(script), err) : runLine(session, commandLine(command), err);
             }

@@ -138,7 +138,7 @@ class TrainTest extends FrameworkTest {
                 "scorer;type=classification;name=wronglabels;file=model/model.zip;input=32x32x3;norm=rgb01;labels=\"a,b,c,d\"",
                 Map.of("model/model.zip", tiny)), deploy, "labels.jar");
         String list = "";
-        for (int i = 0; i < 100 && !(list.contains("garbage") && list.contains("wronglabels")); i++) {
+        for (int i = 0; i < 100 && !(java.util.regex.Pattern.compile("garbage .*FAILED").matcher(list).find() && java.util.regex.Pattern.compile("wronglabels .*FAILED").matcher(list).find()); i++) {
             Thread.sleep(100);
             list = shell.run("model:list").out();
         }

@@ -1,11 +1,11 @@
 package konomi.shell;
 
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.jar.JarFile;
@@ -29,7 +29,8 @@ import konomi.nn.ModelMeta;
 @Component(service = ModelCommands.class, property = {"osgi.command.scope=model", "osgi.command.function=list",
         "osgi.command.function=install", "osgi.command.function=package"})
 public class ModelCommands {
-    private static final long WAIT_MS = 5000;
+    /** FileInstall picks a file up within a second; loading a big network takes seconds more. */
+    private static final long WAIT_MS = 30_000;
 
     @Reference
     private ModelRegistry registry;
@@ -38,13 +39,21 @@ public class ModelCommands {
 
     private Path deploy;
 
+    private Path realDeploy() {
+        try {
+            return deploy.toRealPath();
+        } catch (IOException e) {
+            return deploy.toAbsolutePath().normalize();
+        }
+    }
+
     @Activate
     void activate(BundleContext context) {
         String d = context.getProperty("konomi.deploy");
         deploy = d == null ? Path.of("deploy") : Path.of(d);
     }
 
-    @Descriptor("list model bundles: name, kind, type, version, state (ACTIVE, WAITING, FAILED) and where they came from")
+    @Descriptor("list model bundles: name, kind, type, version, state (ACTIVE, LOADING, WAITING, FAILED) and where they came from")
     public void list() {
         Table t = new Table("name", "kind", "type", "version", "state", "source", "error");
         for (ModelStatus s : registry.models()) {
@@ -55,36 +64,45 @@ public class ModelCommands {
         t.print(System.out);
     }
 
-    @Descriptor("install a model bundle (.jar) or a cascade file (.xml) into the deploy folder and wait until it is loaded")
+    @Descriptor("copy a model bundle (.jar) or a cascade file (.xml) into the deploy folder and wait until it is loaded")
     public void install(
-            @Descriptor("name for a bare model file (default: the file name)") @Parameter(names = {"-n", "--name"}, absentValue = "") String name,
-            @Descriptor("version for a bare model file") @Parameter(names = {"-v", "--version"}, absentValue = "1.0.0") String version,
+            @Descriptor("model name for a cascade file (default: the file name)") @Parameter(names = {"-n", "--name"}, absentValue = "") String name,
+            @Descriptor("version for a cascade file (becomes part of its name in deploy/)") @Parameter(names = {"-v", "--version"}, absentValue = "1.0.0") String version,
             @Descriptor("model bundle jar or cascade xml") String file) throws IOException, InterruptedException {
         Path src = Path.of(file);
         if (!Files.isRegularFile(src)) {
             throw new KonomiException(file + ": file not found");
         }
-        Path installed;
         String lower = src.getFileName().toString().toLowerCase(Locale.ROOT);
+        Path installed;
         if (lower.endsWith(".jar")) {
             checkModelBundle(src);
             installed = deploy.resolve(src.getFileName());
-            if (Files.exists(installed)) {
-                throw new KonomiException(installed + ": already exists in the deploy folder");
-            }
-            Files.createDirectories(deploy);
-            Path tmp = Files.createTempFile(deploy, ".install", ".tmp"); // FileInstall ignores dot files
-            try {
-                Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING);
-                AtomicFile.move(tmp, installed);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
         } else if (lower.endsWith(".xml")) {
+            // the extender turns a cascade in deploy/ into a model bundle; name and version come from the file name
             String n = name.isEmpty() ? lower.substring(0, lower.length() - 4).replaceAll("[^a-z0-9._-]", "-") : name;
-            installed = packager.pack(src, "detector", "cascade", n, version, Map.of(), deploy);
+            if (!n.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+                throw new IllegalArgumentException("model name '" + n + "' must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+            }
+            if (!version.matches("\\d+(\\.\\d+){0,2}")) {
+                throw new IllegalArgumentException("--version of a cascade file wants major[.minor[.micro]], got '" + version + "'");
+            }
+            // a name that itself ends in -<number> keeps its version explicit, so it is not read as one
+            boolean plain = version.equals("1.0.0") && !n.matches(".*-\\d+(\\.\\d+){0,2}");
+            installed = deploy.resolve(n + (plain ? "" : "-" + version) + ".xml");
         } else {
             throw new KonomiException(file + ": not a model bundle (.jar) or cascade file (.xml)");
+        }
+        if (Files.exists(installed)) {
+            throw new KonomiException(installed + ": already exists in the deploy folder");
+        }
+        Files.createDirectories(deploy);
+        Path tmp = Files.createTempFile(deploy, ".install", ".tmp"); // FileInstall ignores dot files
+        try {
+            Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.move(tmp, installed);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
         ModelStatus s = waitFor(installed);
         System.out.println(installed.getFileName() + ": " + (s == null ? "not picked up yet (is the deploy folder watched?)"
@@ -149,20 +167,27 @@ public class ModelCommands {
         }
     }
 
+    /** The model's status once it is loaded (or failed, or waits for a factory); after WAIT_MS whatever it is, or null. */
     private ModelStatus waitFor(Path installed) throws InterruptedException {
-        String fileName = installed.getFileName().toString();
-        long deadline = System.currentTimeMillis() + WAIT_MS;
-        while (System.currentTimeMillis() < deadline) {
-            for (ModelStatus s : registry.models()) {
-                if (s.location() != null && s.location().endsWith("/" + fileName) && s.state() != ModelStatus.State.WAITING) {
-                    return s;
-                }
-            }
-            Thread.sleep(50);
+        try {
+            return registry.settled(installed).timeout(WAIT_MS).getValue();
+        } catch (InvocationTargetException timedOutOrStopped) {
+            Path real = source(installed.toUri().toString());
+            return registry.models().stream().filter(s -> real != null && real.equals(source(s.location()))).findFirst().orElse(null);
         }
-        List<ModelStatus> waiting = registry.models().stream()
-                .filter(s -> s.location() != null && s.location().endsWith("/" + fileName)).toList();
-        return waiting.isEmpty() ? null : waiting.get(0);
+    }
+
+    /** The file a model came from: locations are file:..., reference:file:... or konomi-cascade:file:... */
+    private static Path source(String location) {
+        if (location == null) {
+            return null;
+        }
+        int at = location.indexOf("file:");
+        try {
+            return at < 0 ? null : Path.of(java.net.URI.create(location.substring(at))).toRealPath();
+        } catch (IllegalArgumentException | IOException e) {
+            return null;
+        }
     }
 
     /** deploy/x.jar for FileInstall's bundles, app/x.jar for the application's own, else the location. */
@@ -173,14 +198,10 @@ public class ModelCommands {
         if (location.startsWith("reference:")) {
             return "app/" + location.substring(location.lastIndexOf('/') + 1);
         }
-        if (location.startsWith("file:")) {
-            try {
-                Path p = Path.of(java.net.URI.create(location)).toAbsolutePath();
-                Path d = deploy.toAbsolutePath();
-                return p.startsWith(d) ? "deploy/" + d.relativize(p) : p.toString();
-            } catch (IllegalArgumentException e) {
-                return location;
-            }
+        Path p = source(location);
+        if (p != null) {
+            Path d = realDeploy();
+            return p.startsWith(d) ? "deploy/" + d.relativize(p) : p.toString();
         }
         return location;
     }

@@ -23,6 +23,19 @@ public record ModelDescriptor(String kind, String type, String name, String vers
     /** The manifest header read by the extender. */
     public static final String HEADER = "Konomi-Model";
 
+    /**
+     * Name of the {@code osgi.extender} capability the model extender provides and model bundles require:
+     * {@code Require-Capability: osgi.extender;filter:="(&(osgi.extender=konomi.model)(version>=1.0)(!(version>=2.0)))"}.
+     */
+    public static final String EXTENDER = "konomi.model";
+
+    /** Version of the {@link #EXTENDER} capability: the {@code Konomi-Model} header syntax. */
+    public static final String EXTENDER_VERSION = "1.0.0";
+
+    /** The requirement model bundles carry (see {@link #EXTENDER}). */
+    public static final String EXTENDER_REQUIREMENT = "osgi.extender;filter:=\"(&(osgi.extender=" + EXTENDER
+            + ")(version>=1.0)(!(version>=2.0)))\"";
+
     public ModelDescriptor {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(type, "type");

@@ -16,6 +16,8 @@ public record ModelStatus(long bundleId, String location, ModelDescriptor descri
         ACTIVE,
         /** No installed bundle can load this kind/type yet. */
         WAITING,
+        /** Its model is queued for loading or being loaded (in the background: big networks take seconds). */
+        LOADING,
         /** The header or the model file is broken; see the error. */
         FAILED
     }

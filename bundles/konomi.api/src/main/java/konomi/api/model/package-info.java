@@ -4,7 +4,7 @@
  * turn each into a service.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package konomi.api.model;
 
 import org.osgi.annotation.bundle.Export;

@@ -10,8 +10,6 @@ import java.util.Map;
 import org.osgi.framework.Version;
 import org.osgi.service.component.annotations.Component;
 
-import aQute.bnd.osgi.Builder;
-import aQute.bnd.osgi.Jar;
 import konomi.api.KonomiException;
 import konomi.api.model.ModelPackager;
 
@@ -46,18 +44,7 @@ public class BndModelPackager implements ModelPackager {
         String header = ModelHeader.format(kind, type, name, entry, attributes);
         // check the header the way the extender will read it
         ModelHeader.parse(header, bsn, v.toString(), out.toString());
-        try (Builder b = new Builder()) {
-            b.setProperty("Bundle-SymbolicName", bsn);
-            b.setProperty("Bundle-Version", v.toString());
-            b.setProperty("Bundle-Name", "Konomi model " + name);
-            b.setProperty("Konomi-Model", header);
-            b.setProperty("-resourceonly", "true");
-            b.setProperty("-noextraheaders", "true");
-            b.setProperty("-includeresource", entry + "=" + modelFile.toAbsolutePath());
-            Jar jar = b.build();
-            if (!b.isOk()) {
-                throw new KonomiException("bnd could not build " + bsn + ": " + String.join("; ", b.getErrors()));
-            }
+        try {
             Path parent = out.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             Path tmp = Files.createTempFile(parent, "." + bsn, ".tmp");
@@ -67,7 +54,9 @@ public class BndModelPackager implements ModelPackager {
                 // not POSIX
             }
             try {
-                jar.write(tmp.toFile());
+                try (java.io.OutputStream o = Files.newOutputStream(tmp)) {
+                    ModelJar.write(modelFile, bsn, v, "Konomi model " + name, header, entry, o);
+                }
                 move(tmp, out);
             } finally {
                 Files.deleteIfExists(tmp);
