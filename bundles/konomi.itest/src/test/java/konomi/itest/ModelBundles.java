@@ -19,14 +19,8 @@ import konomi.api.model.ModelDescriptor;
 /** Data-only model bundles made in the test, the way model:package makes them, but with any header. */
 final class ModelBundles {
 
-    /**
-     * The extender requirement model bundles will carry once konomi.model.extender provides the
-     * {@code osgi.extender=konomi.model} capability (issue 9, item 6). Until then it must stay null:
-     * a bundle requiring a capability nobody provides does not resolve.
-     */
-    static final String REQUIRE_EXTENDER = null;
-    // static final String REQUIRE_EXTENDER =
-    //         "osgi.extender;filter:=\"(&(osgi.extender=konomi.model)(version>=1.0)(!(version>=2.0)))\"";
+    /** Model bundles require the extender, as model:package writes them (ModelDescriptor.EXTENDER_REQUIREMENT). */
+    static final String REQUIRE_EXTENDER = ModelDescriptor.EXTENDER_REQUIREMENT;
 
     private ModelBundles() {
     }

@@ -1,20 +1,14 @@
 package konomi.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.util.Hashtable;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceEvent;
-import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.test.common.annotation.InjectBundleContext;
@@ -124,30 +118,12 @@ class ModelExtenderTest {
         return registry.models().stream().filter(s -> s.bundleId() == bundleId).findFirst();
     }
 
-    /**
-     * ModelRegistry offers no change event of its own. The state is read once the factory has been
-     * called or its service seen (the caller waits for that), then again on every MODIFIED event of the
-     * ModelRegistry service: an extender that records a state after that point must signal this way (for
-     * example with a changing service property), or this times out.
-     */
+    /** The model's state once the extender has nothing queued or loading (its own promise, no polling). */
     private ModelStatus awaitState(long bundleId, State state) throws Exception {
-        BlockingQueue<ServiceEvent> events = new LinkedBlockingQueue<>();
-        ServiceListener listener = events::add;
-        context.addServiceListener(listener, "(objectClass=" + ModelRegistry.class.getName() + ")");
-        try {
-            long deadline = System.nanoTime() + Await.TIMEOUT.toNanos();
-            while (true) {
-                Optional<ModelStatus> s = status(bundleId);
-                if (s.isPresent() && s.get().state() == state) {
-                    return s.get();
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || events.poll(left, TimeUnit.NANOSECONDS) == null) {
-                    return fail("bundle %d is not %s after %d s: %s", bundleId, state, Await.TIMEOUT.toSeconds(), s);
-                }
-            }
-        } finally {
-            context.removeServiceListener(listener);
-        }
+        registry.idle().timeout(Await.TIMEOUT.toMillis()).getValue();
+        Optional<ModelStatus> s = status(bundleId);
+        assertThat(s).as("bundle %d in the registry", bundleId).isPresent();
+        assertThat(s.get().state()).as("state of bundle %d: %s", bundleId, s.get()).isEqualTo(state);
+        return s.get();
     }
 }
