@@ -35,8 +35,9 @@ public final class KonomiRuntime implements AutoCloseable {
     /**
      * How often FileInstall looks at deploy/ and etc/: a jar dropped there is live within about this
      * much plus its start-up (see PlatformBench.hotDeploy); each look costs little CPU (a WatchService poll).
+     * The system property konomi.fileinstall.poll overrides it.
      */
-    public static final long FILEINSTALL_POLL_MS = 250;
+    public static final long FILEINSTALL_POLL_MS = 100;
 
     private final KonomiHome home;
     private final Felix felix;
@@ -108,7 +109,7 @@ public final class KonomiRuntime implements AutoCloseable {
         // ConfigAdmin keeps its store in the per-process cache: configuration lives in etc/*.cfg (and
         // deploy/*.cfg), which FileInstall applies at every start, so files are the single source of truth
         cfg.put("felix.fileinstall.dir", h.deploy() + "," + h.etc());
-        cfg.put("felix.fileinstall.poll", String.valueOf(FILEINSTALL_POLL_MS));
+        cfg.put("felix.fileinstall.poll", String.valueOf(Long.getLong("konomi.fileinstall.poll", FILEINSTALL_POLL_MS)));
         cfg.put("felix.fileinstall.noInitialDelay", "true");
         cfg.put("felix.fileinstall.bundles.new.start", "true");
         cfg.put("felix.fileinstall.filter", ".*\\.(jar|cfg|config)");
