@@ -69,7 +69,10 @@ public final class GogoSession implements AutoCloseable {
 
     /** Runs one statement; prints its result (if any) on out and a one-line error on err. */
     public Result run(String line) {
-        awaitCommand(line);
+        String missing = awaitCommand(line);
+        if (missing != null) {
+            return new Result(FAILED, missing);
+        }
         try {
             Object result = execute.invoke(session, line);
             if (result != null) {
@@ -129,19 +132,26 @@ public final class GogoSession implements AutoCloseable {
      * registered yet (DS registers it once the component's references are satisfied). A command that no
      * component declares does not exist: Gogo reports it at once. The bound is a last resort for a
      * component whose references never come.
+     *
+     * @return null to run the line, else why its command is not available
      */
-    void awaitCommand(String line) {
+    String awaitCommand(String line) {
         Matcher m = COMMAND.matcher(line);
         if (!m.find() || m.group(3) != null) {
-            return; // not a command call (assignment, closure ...)
+            return null; // not a command call (assignment, closure ...)
         }
         String scope = m.group(1), function = m.group(2);
         String filter = "(&(osgi.command.function=" + function + ")" + (scope == null ? "(osgi.command.scope=*)" : "(osgi.command.scope=" + scope + ")") + ")";
-        if (registered(filter) || !runtime.commandDeclared(scope, function)) {
-            return;
+        if (registered(filter) || !runtime.commandDeclared(scope, function) || runtime.await(() -> registered(filter), COMMAND_BOUND_MS)) {
+            return null;
         }
-        runtime.await(() -> registered(filter), 15_000);
+        String cmd = (scope == null ? "" : scope + ":") + function;
+        return cmd + " is not available: the component that provides it still misses a service after "
+                + COMMAND_BOUND_MS / 1000 + " s (konomi --debug shows why)";
     }
+
+    /** Last resort only: a declared command normally registers as soon as its component's references are there. */
+    private static final long COMMAND_BOUND_MS = 15_000;
 
     private boolean registered(String filter) {
         try {
