@@ -2,6 +2,7 @@ package konomi.launcher;
 
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -45,7 +46,7 @@ final class Components {
             return List.of();
         }
         try {
-            Collection<?> dtos = (Collection<?>) scr.getClass().getMethod("getComponentDescriptionDTOs", Bundle[].class)
+            Collection<?> dtos = (Collection<?>) method(scr, SCR, "getComponentDescriptionDTOs", Bundle[].class)
                     .invoke(scr, (Object) new Bundle[0]);
             List<Description> out = new ArrayList<>();
             for (Object dto : dtos) {
@@ -61,6 +62,21 @@ final class Components {
         } finally {
             ctx.ungetService(ref);
         }
+    }
+
+    /**
+     * A service's method through the interface it is registered under, as the bundle's class loader has it:
+     * the implementation class may well be private to its bundle.
+     */
+    static Method method(Object service, String iface, String name, Class<?>... params) throws NoSuchMethodException {
+        for (Class<?> c = service.getClass(); c != null; c = c.getSuperclass()) {
+            for (Class<?> i : c.getInterfaces()) {
+                if (i.getName().equals(iface)) {
+                    return i.getMethod(name, params);
+                }
+            }
+        }
+        return service.getClass().getMethod(name, params);
     }
 
     private static Object field(Object dto, String name) throws ReflectiveOperationException {

@@ -311,18 +311,19 @@ public final class KonomiRuntime implements AutoCloseable {
     }
 
     private static final Set<String> SETTLED = Set.of("ACTIVE", "FAILED", "WAITING");
+    private static final String MODEL_REGISTRY = "konomi.api.model.ModelRegistry";
 
     /** The extender's state of each model bundle, by bundle id; null without an extender (nothing to wait for). */
     private Map<Long, String> modelStates() {
         BundleContext ctx = context();
-        ServiceReference<?> ref = GogoSession.first(ctx, "konomi.api.model.ModelRegistry");
+        ServiceReference<?> ref = GogoSession.first(ctx, MODEL_REGISTRY);
         Object registry = ref == null ? null : ctx.getService(ref);
         if (registry == null) {
             return null;
         }
         try {
             Map<Long, String> out = new HashMap<>();
-            for (Object status : (List<?>) registry.getClass().getMethod("models").invoke(registry)) {
+            for (Object status : (List<?>) Components.method(registry, MODEL_REGISTRY, "models").invoke(registry)) {
                 Class<?> t = status.getClass();
                 out.put((Long) t.getMethod("bundleId").invoke(status), String.valueOf(t.getMethod("state").invoke(status)));
             }
