@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,7 +32,7 @@ public final class GogoSession implements AutoCloseable {
     private final Method execute;
     private final Method format;
     private final Method close;
-    private final LongSupplier lastServiceEvent;
+    private final KonomiRuntime runtime;
 
     /** The outcome of a line: exit status and the one-line message printed for failures. */
     public record Result(int status, String message) {
@@ -41,11 +40,15 @@ public final class GogoSession implements AutoCloseable {
 
     public GogoSession(KonomiRuntime rt, InputStream in, PrintStream out, PrintStream err, boolean debug) {
         this.ctx = rt.context();
-        this.lastServiceEvent = rt::lastServiceEvent;
+        this.runtime = rt;
         this.out = out;
         this.err = err;
         this.debug = debug;
-        ServiceReference<?> ref = await(() -> first(ctx, PROCESSOR), 10_000);
+        // gogo.runtime registers its processor while it starts, which the launcher has done synchronously:
+        // the bound only covers a broken build
+        ServiceReference<?>[] found = new ServiceReference<?>[1];
+        rt.await(() -> (found[0] = first(ctx, PROCESSOR)) != null, 10_000);
+        ServiceReference<?> ref = found[0];
         if (ref == null) {
             throw new LaunchException("the Gogo shell did not start (is org.apache.felix.gogo.runtime in bundle/?)");
         }
@@ -66,7 +69,10 @@ public final class GogoSession implements AutoCloseable {
 
     /** Runs one statement; prints its result (if any) on out and a one-line error on err. */
     public Result run(String line) {
-        awaitCommand(line);
+        String missing = awaitCommand(line);
+        if (missing != null) {
+            return new Result(FAILED, missing);
+        }
         try {
             Object result = execute.invoke(session, line);
             if (result != null) {
@@ -83,10 +89,22 @@ public final class GogoSession implements AutoCloseable {
 
     private Result failure(String line, Throwable t) {
         out.flush();
+        while (t instanceof InvocationTargetException && t.getCause() != null) {
+            t = t.getCause(); // reflection inside a command: its own failure is the cause
+        }
         String type = t.getClass().getName();
         String msg = t.getMessage() == null ? t.toString() : t.getMessage();
         int status;
-        if (type.endsWith("CommandNotFoundException")) {
+        if (CudaCheck.isCudaFailure(t)) {
+            // the launcher checked for the driver; this is the backend failing anyway (a driver too old ...)
+            status = FAILED;
+            Throwable root = t;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            msg = "ND4J's CUDA backend did not load: " + (root.getMessage() == null ? root : root.getMessage())
+                    + " (build without -Pcuda for the CPU backend)";
+        } else if (type.endsWith("CommandNotFoundException")) {
             status = USAGE;
             msg = "unknown command: " + msg.replaceFirst("^Command not found: ", "") + " (konomi help lists the commands)";
         } else if (type.endsWith("SyntaxError")) {
@@ -110,30 +128,37 @@ public final class GogoSession implements AutoCloseable {
     }
 
     /**
-     * Waits until the line's command is registered, or until services have been quiet for a while
-     * (then it does not exist and Gogo reports it), at most 15 s.
+     * Waits until the line's command is registered, if a component declares it and its service is not
+     * registered yet (DS registers it once the component's references are satisfied). A command that no
+     * component declares does not exist: Gogo reports it at once. The bound is a last resort for a
+     * component whose references never come.
+     *
+     * @return null to run the line, else why its command is not available
      */
-    void awaitCommand(String line) {
+    String awaitCommand(String line) {
         Matcher m = COMMAND.matcher(line);
         if (!m.find() || m.group(3) != null) {
-            return; // not a command call (assignment, closure ...)
+            return null; // not a command call (assignment, closure ...)
         }
         String scope = m.group(1), function = m.group(2);
         String filter = "(&(osgi.command.function=" + function + ")" + (scope == null ? "(osgi.command.scope=*)" : "(osgi.command.scope=" + scope + ")") + ")";
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                ServiceReference<?>[] refs = ctx.getAllServiceReferences(null, filter);
-                if (refs != null && refs.length > 0) {
-                    return;
-                }
-            } catch (InvalidSyntaxException e) {
-                return;
-            }
-            if (System.currentTimeMillis() - lastServiceEvent.getAsLong() > 750) {
-                return;
-            }
-            KonomiRuntime.sleep(10);
+        if (registered(filter) || !runtime.commandDeclared(scope, function) || runtime.await(() -> registered(filter), COMMAND_BOUND_MS)) {
+            return null;
+        }
+        String cmd = (scope == null ? "" : scope + ":") + function;
+        return cmd + " is not available: the component that provides it still misses a service after "
+                + COMMAND_BOUND_MS / 1000 + " s (konomi --debug shows why)";
+    }
+
+    /** Last resort only: a declared command normally registers as soon as its component's references are there. */
+    private static final long COMMAND_BOUND_MS = 15_000;
+
+    private boolean registered(String filter) {
+        try {
+            ServiceReference<?>[] refs = ctx.getAllServiceReferences(null, filter);
+            return refs != null && refs.length > 0;
+        } catch (InvalidSyntaxException e) {
+            return true; // not a name Gogo could call either: let it say so
         }
     }
 
@@ -148,15 +173,6 @@ public final class GogoSession implements AutoCloseable {
         } catch (InvalidSyntaxException e) {
             throw new IllegalArgumentException(e);
         }
-    }
-
-    private static <T> T await(java.util.function.Supplier<T> s, long ms) {
-        long deadline = System.currentTimeMillis() + ms;
-        T v;
-        while ((v = s.get()) == null && System.currentTimeMillis() < deadline) {
-            KonomiRuntime.sleep(10);
-        }
-        return v;
     }
 
     @Override

@@ -6,14 +6,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import org.apache.felix.framework.Felix;
+import org.osgi.framework.AllServiceListener;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -31,12 +32,30 @@ import org.slf4j.LoggerFactory;
 public final class KonomiRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KonomiRuntime.class);
     private static final String SHELL = "org.apache.felix.gogo.jline";
+    /**
+     * How often FileInstall looks at deploy/ and etc/: a jar dropped there is live within about this
+     * much plus its start-up (see PlatformBench.hotDeploy); each look costs little CPU (a WatchService poll).
+     * The system property konomi.fileinstall.poll overrides it.
+     */
+    public static final long FILEINSTALL_POLL_MS = 100;
 
     private final KonomiHome home;
     private final Felix felix;
     private final Path storage;
     private final List<String> startFailures = new ArrayList<>();
-    private final AtomicLong lastServiceEvent = new AtomicLong(System.currentTimeMillis());
+    /** Counts bundle, service and framework events; waiters re-test their condition when it moves. */
+    private final Object changes = new Object();
+    private long changeCount;
+
+    /** How the application runs: which of Gogo's console the framework gets. */
+    public enum Mode {
+        /** gogo.jline's console on the terminal. */
+        INTERACTIVE,
+        /** Commands run by the launcher (arguments, a script, piped stdin): no console, no line reader. */
+        COMMAND,
+        /** Long-running, no shell at all: gogo.jline stays installed but is not started. */
+        SERVE
+    }
 
     private KonomiRuntime(KonomiHome home, Felix felix, Path storage) {
         this.home = home;
@@ -52,6 +71,15 @@ public final class KonomiRuntime implements AutoCloseable {
      * @param interactive whether gogo.jline should open a console on the terminal
      */
     public static KonomiRuntime start(Path dist, Path home, boolean interactive, boolean debug) {
+        return start(dist, home, interactive ? Mode.INTERACTIVE : Mode.COMMAND, debug);
+    }
+
+    /**
+     * Starts the framework with every bundle of {@code dist/bundle}; in {@link Mode#INTERACTIVE} the
+     * console starts once deploy/ and etc/ are in effect, so its first prompt offers every command.
+     */
+    public static KonomiRuntime start(Path dist, Path home, Mode mode, boolean debug) {
+        boolean interactive = mode == Mode.INTERACTIVE;
         KonomiHome h = new KonomiHome(home.toAbsolutePath().normalize()).create();
         // reports draw charts with AWT; there is no display
         if (System.getProperty("java.awt.headless") == null) {
@@ -81,7 +109,7 @@ public final class KonomiRuntime implements AutoCloseable {
         // ConfigAdmin keeps its store in the per-process cache: configuration lives in etc/*.cfg (and
         // deploy/*.cfg), which FileInstall applies at every start, so files are the single source of truth
         cfg.put("felix.fileinstall.dir", h.deploy() + "," + h.etc());
-        cfg.put("felix.fileinstall.poll", "250");
+        cfg.put("felix.fileinstall.poll", String.valueOf(Long.getLong("konomi.fileinstall.poll", FILEINSTALL_POLL_MS)));
         cfg.put("felix.fileinstall.noInitialDelay", "true");
         cfg.put("felix.fileinstall.bundles.new.start", "true");
         cfg.put("felix.fileinstall.filter", ".*\\.(jar|xml|cfg|config)");
@@ -104,9 +132,20 @@ public final class KonomiRuntime implements AutoCloseable {
         KonomiRuntime rt = new KonomiRuntime(h, felix, storage);
         try {
             felix.init();
-            felix.getBundleContext().addServiceListener(e -> rt.lastServiceEvent.set(System.currentTimeMillis()));
+            BundleContext ctx = felix.getBundleContext();
+            // AllServiceListener: the launcher sees none of the services' classes, and wants every event
+            ctx.addServiceListener((AllServiceListener) e -> rt.changed());
+            ctx.addBundleListener(e -> rt.changed());
+            ctx.addFrameworkListener(e -> rt.changed());
             felix.start();
-            rt.installAndStart(bundles);
+            Bundle shell = rt.installAndStart(bundles);
+            if (shell != null && mode != Mode.SERVE) {
+                if (interactive) {
+                    rt.awaitDeployed(5_000);
+                }
+                rt.startBundle(shell);
+            }
+            rt.startFailures.forEach(f -> LOG.error("bundle failed to start: {}", f));
         } catch (BundleException | IOException e) {
             rt.close();
             throw new LaunchException("cannot start the OSGi framework: " + e.getMessage(), e);
@@ -114,7 +153,8 @@ public final class KonomiRuntime implements AutoCloseable {
         return rt;
     }
 
-    private void installAndStart(Path bundleDir) throws IOException {
+    /** Installs and starts every bundle but the console (gogo.jline), which it returns (null if absent). */
+    private Bundle installAndStart(Path bundleDir) throws IOException {
         BundleContext ctx = felix.getBundleContext();
         List<Bundle> installed = new ArrayList<>();
         try (Stream<Path> s = Files.list(bundleDir)) {
@@ -127,22 +167,28 @@ public final class KonomiRuntime implements AutoCloseable {
                 }
             }
         }
-        // the console (gogo.jline) starts last, once the commands it offers are there
-        installed.sort(Comparator.comparing((Bundle b) -> SHELL.equals(b.getSymbolicName())));
+        // bundles start one after the other, each synchronously: SCR reads a bundle's components and
+        // FileInstall scans deploy/ and etc/ while they start. The console (gogo.jline) is left to the caller.
+        Bundle shell = null;
         for (Bundle b : installed) {
             if (b.getHeaders("").get(Constants.FRAGMENT_HOST) != null) {
                 continue;
             }
             if (SHELL.equals(b.getSymbolicName())) {
-                awaitQuiet(150, 5000);
+                shell = b;
+                continue;
             }
-            try {
-                b.start();
-            } catch (BundleException e) {
-                startFailures.add(b.getSymbolicName() + ": " + e.getMessage());
-            }
+            startBundle(b);
         }
-        startFailures.forEach(f -> LOG.error("bundle failed to start: {}", f));
+        return shell;
+    }
+
+    private void startBundle(Bundle b) {
+        try {
+            b.start();
+        } catch (BundleException e) {
+            startFailures.add(b.getSymbolicName() + ": " + e.getMessage());
+        }
     }
 
     /** Bundles of the application that could not start (a broken build or class path), one line each. */
@@ -158,18 +204,55 @@ public final class KonomiRuntime implements AutoCloseable {
         return home;
     }
 
-    /** When a service was last registered, modified or unregistered: start-up has settled when this is old. */
-    public long lastServiceEvent() {
-        return lastServiceEvent.get();
+    /**
+     * Waits until the condition holds. It is tested now and again after each bundle, service or framework
+     * event (never on a timer); {@code boundMs} is a last resort for a condition that events alone cannot
+     * settle. The condition runs without any lock held: it may call into bundles.
+     *
+     * @return whether the condition holds
+     */
+    public boolean await(BooleanSupplier condition, long boundMs) {
+        long deadline = System.nanoTime() + boundMs * 1_000_000;
+        while (true) {
+            long seen;
+            synchronized (changes) {
+                seen = changeCount;
+            }
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            synchronized (changes) {
+                while (changeCount == seen) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    try {
+                        changes.wait(Math.max(1, left / 1_000_000));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+
+    private void changed() {
+        synchronized (changes) {
+            changeCount++;
+            changes.notifyAll();
+        }
     }
 
     /**
-     * Waits until FileInstall has installed every jar already in deploy/ and applied every .cfg in etc/
-     * and deploy/, and services have settled, so a command sees the same models and settings as the
-     * previous session did.
+     * Waits until what deploy/ and etc/ held at start-up is in effect, so a command sees the same models and
+     * settings as the previous session did. FileInstall scans both folders synchronously while its bundle
+     * starts (noInitialDelay), so by now every jar it can install is installed and every .cfg is in
+     * ConfigAdmin. What may still be under way: a model bundle's model being loaded by the extender, and
+     * a configuration reaching the component that uses it. Both end in a service event.
      */
-    public void awaitDeployed(long timeoutMs) {
-        long deadline = System.currentTimeMillis() + timeoutMs;
+    public void awaitDeployed(long boundMs) {
         List<String> jars = new ArrayList<>(), cfgs = new ArrayList<>();
         for (Path dir : List.of(home.deploy(), home.etc())) {
             try (Stream<Path> s = Files.list(dir)) {
@@ -187,23 +270,70 @@ public final class KonomiRuntime implements AutoCloseable {
         if (jars.isEmpty() && cfgs.isEmpty()) {
             return;
         }
-        long configured = 0;
-        while (System.currentTimeMillis() < deadline) {
-            Bundle[] all = context().getBundles();
-            boolean bundlesDone = jars.stream().allMatch(n -> Arrays.stream(all).anyMatch(b -> b.getLocation().endsWith("/" + n)
-                    && b.getState() != Bundle.STARTING));
-            if (bundlesDone && configured == 0 && configFiles().containsAll(cfgs)) {
-                configured = System.currentTimeMillis();
-            }
-            // ConfigAdmin has the files; DS applies them asynchronously and then shows them as service
-            // properties. A file no component uses (a typo in its PID) is given up on after a second.
-            if (configured > 0 && (filesOnServices().containsAll(cfgs) || System.currentTimeMillis() - configured > 1000)
-                    && System.currentTimeMillis() - lastServiceEvent.get() > 100) {
-                return;
-            }
-            sleep(20);
+        // which configurations a component with a service takes: only those can show on a service
+        List<Components.Description> components = cfgs.isEmpty() ? List.of() : Components.descriptions(context());
+        List<String> shown = cfgs.stream().filter(n -> components.stream().anyMatch(c -> !c.services().isEmpty()
+                && (c.configurationPids().contains(pid(n)) || c.configurationPids().contains(factoryPid(n))))).toList();
+        if (!await(() -> modelsSettled(jars) && filesOnServices().containsAll(shown), boundMs)) {
+            LOG.warn("deploy/ and etc/ not fully applied within {} ms", boundMs);
         }
-        LOG.warn("deploy/etc not fully applied within {} ms", timeoutMs);
+    }
+
+    private static String pid(String cfg) {
+        return cfg.substring(0, cfg.lastIndexOf('.'));
+    }
+
+    private static String factoryPid(String cfg) {
+        String pid = pid(cfg);
+        return pid.contains("-") ? pid.substring(0, pid.indexOf('-')) : pid;
+    }
+
+    /**
+     * Whether the extender has decided about every model bundle of these deploy/ jars: its model is
+     * registered, failed or waits for a factory. Other bundles only need to have started.
+     */
+    private boolean modelsSettled(List<String> jars) {
+        Map<Long, String> states = modelStates();
+        for (Bundle b : context().getBundles()) {
+            String loc = b.getLocation();
+            if (jars.stream().noneMatch(n -> loc.endsWith("/" + n))) {
+                continue;
+            }
+            if (b.getState() == Bundle.STARTING) {
+                return false;
+            }
+            if (b.getState() == Bundle.ACTIVE && b.getHeaders("").get("Konomi-Model") != null && states != null
+                    && !SETTLED.contains(states.getOrDefault(b.getBundleId(), ""))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final Set<String> SETTLED = Set.of("ACTIVE", "FAILED", "WAITING");
+    private static final String MODEL_REGISTRY = "konomi.api.model.ModelRegistry";
+
+    /** The extender's state of each model bundle, by bundle id; null without an extender (nothing to wait for). */
+    private Map<Long, String> modelStates() {
+        BundleContext ctx = context();
+        ServiceReference<?> ref = GogoSession.first(ctx, MODEL_REGISTRY);
+        Object registry = ref == null ? null : ctx.getService(ref);
+        if (registry == null) {
+            return null;
+        }
+        try {
+            Map<Long, String> out = new HashMap<>();
+            for (Object status : (List<?>) Components.method(registry, MODEL_REGISTRY, "models").invoke(registry)) {
+                Class<?> t = status.getClass();
+                out.put((Long) t.getMethod("bundleId").invoke(status), String.valueOf(t.getMethod("state").invoke(status)));
+            }
+            return out;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debug("cannot read the model registry", e);
+            return null;
+        } finally {
+            ctx.ungetService(ref);
+        }
     }
 
     /** Names of the configuration files whose properties a registered service carries. */
@@ -217,42 +347,20 @@ public final class KonomiRuntime implements AutoCloseable {
         }
     }
 
-    /** Names of the files FileInstall has turned into configurations (ConfigAdmin is a bundle: reflection). */
-    private List<String> configFiles() {
-        BundleContext ctx = context();
-        ServiceReference<?> ref = GogoSession.first(ctx, "org.osgi.service.cm.ConfigurationAdmin");
-        if (ref == null) {
-            return List.of();
-        }
-        Object cm = ctx.getService(ref);
-        try {
-            ClassLoader l = cm.getClass().getClassLoader();
-            Class<?> cmType = l.loadClass("org.osgi.service.cm.ConfigurationAdmin");
-            Class<?> confType = l.loadClass("org.osgi.service.cm.Configuration");
-            Object[] confs = (Object[]) cmType.getMethod("listConfigurations", String.class)
-                    .invoke(cm, "(felix.fileinstall.filename=*)");
-            List<String> names = new ArrayList<>();
-            for (Object c : confs == null ? new Object[0] : confs) {
-                Dictionary<?, ?> props = (Dictionary<?, ?>) confType.getMethod("getProperties").invoke(c);
-                String f = props == null ? null : String.valueOf(props.get("felix.fileinstall.filename"));
-                if (f != null) {
-                    names.add(f.substring(f.lastIndexOf('/') + 1));
-                }
-            }
-            return names;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.debug("cannot list configurations", e);
-            return List.of();
-        } finally {
-            ctx.ungetService(ref);
-        }
+    /**
+     * Whether a command exists or is still coming: registered already, or declared by a component whose
+     * service is not registered yet. False means it does not exist and will not (an unknown command).
+     */
+    boolean commandDeclared(String scope, String function) {
+        return Components.descriptions(context()).stream().anyMatch(d -> d.declaresCommand(scope, function));
     }
 
-    /** Waits until no service has changed for {@code quietMs}, at most {@code timeoutMs}. */
-    void awaitQuiet(long quietMs, long timeoutMs) {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        while (System.currentTimeMillis() - lastServiceEvent.get() < quietMs && System.currentTimeMillis() < deadline) {
-            sleep(10);
+    /** Stops the framework (asynchronously); {@link #awaitStop()} returns once it has stopped. */
+    public void stop() {
+        try {
+            felix.stop();
+        } catch (BundleException e) {
+            LOG.warn("stopping the framework: {}", e.toString());
         }
     }
 
@@ -310,14 +418,6 @@ public final class KonomiRuntime implements AutoCloseable {
             });
         } catch (IOException ignored) {
             // best effort
-        }
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

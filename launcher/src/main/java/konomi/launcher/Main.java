@@ -1,7 +1,11 @@
 package konomi.launcher;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,15 +13,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code konomi [--debug] [--home DIR] [COMMAND ARGS... | run SCRIPT.gosh]}.
- * No command: the interactive Gogo shell. A command or script: run it once the services it needs are
- * registered, then exit 0 (ok), 1 (the command failed) or 2 (usage error, unknown command).
+ * {@code konomi [--debug] [--home DIR] [COMMAND ARGS... | run SCRIPT.gosh | serve]}.
+ * No command: the interactive Gogo shell on a terminal, or, when stdin is not a terminal, the lines of
+ * stdin as a script. A command, script or stdin: run it once the services it needs are registered, then
+ * exit 0 (ok), 1 (a command failed) or 2 (usage error, unknown command). {@code serve}: the framework
+ * with no shell at all, until SIGTERM or Ctrl-C.
  */
 public final class Main {
     static final String USAGE = """
             usage: konomi [--debug] [--home DIR] [COMMAND [ARGS...]]
                    konomi [--debug] [--home DIR] run SCRIPT.gosh
-            With no command konomi opens the interactive shell (type help, or help detect:run).
+                   konomi [--debug] [--home DIR] serve
+            With no command konomi opens the interactive shell (type help, or help detect:run);
+            with stdin not a terminal (a pipe, a file) it runs stdin's lines as a script.
+            serve runs Konomi with no shell (hot deploy into deploy/) until SIGTERM or Ctrl-C.
             Examples: konomi detect:run pictures/ --out faces.csv
                       konomi detect:list
                       konomi model:list""";
@@ -73,6 +82,11 @@ public final class Main {
                 return GogoSession.FAILED;
             }
         }
+        boolean serve = !command.isEmpty() && command.get(0).equals("serve");
+        if (serve && command.size() != 1) {
+            err.println("konomi: usage: konomi serve");
+            return GogoSession.USAGE;
+        }
         KonomiHome h = KonomiHome.resolve(home);
         try {
             configureLogging(h, debug);
@@ -81,10 +95,17 @@ public final class Main {
             return GogoSession.FAILED;
         }
         Path dist = Path.of(System.getProperty("konomi.dist", "target/konomi"));
-        boolean interactive = command.isEmpty();
+        String cuda = CudaCheck.problem(dist.resolve("lib"));
+        if (cuda != null) {
+            err.println("konomi: " + cuda);
+            return GogoSession.FAILED;
+        }
+        boolean stdin = command.isEmpty() && !stdinIsTerminal();
+        boolean interactive = command.isEmpty() && !stdin;
+        KonomiRuntime.Mode mode = interactive ? KonomiRuntime.Mode.INTERACTIVE : serve ? KonomiRuntime.Mode.SERVE : KonomiRuntime.Mode.COMMAND;
         KonomiRuntime rt;
         try {
-            rt = KonomiRuntime.start(dist, h.root(), interactive, debug);
+            rt = KonomiRuntime.start(dist, h.root(), mode, debug);
         } catch (LaunchException e) {
             err.println("konomi: " + e.getMessage());
             if (debug) {
@@ -99,9 +120,17 @@ public final class Main {
                 rt.awaitStop();
                 return GogoSession.OK;
             }
+            if (serve) {
+                return serve(rt, h, err);
+            }
+            // the extender loads models in the background: wait on its own promise, then for etc/ to be applied
+            ModelsLoaded.await(rt.context(), 60_000);
             rt.awaitDeployed(5_000);
-            ModelsLoaded.await(rt.context(), 60_000); // the model extender loads in the background
-            try (GogoSession session = new GogoSession(rt, System.in, out, err, debug)) {
+            // stdin's lines are the launcher's to read: the session gets none
+            try (GogoSession session = new GogoSession(rt, stdin ? InputStream.nullInputStream() : System.in, out, err, debug)) {
+                if (stdin) {
+                    return runLines(session, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), "<stdin>", err);
+                }
                 return script != null ? runScript(session, Path.of(script), err) : runLine(session, commandLine(command), err);
             }
         } catch (LaunchException e) {
@@ -132,14 +161,77 @@ public final class Main {
             err.println("konomi: " + script + ": cannot read script: " + e.getMessage());
             return GogoSession.FAILED;
         }
-        for (Scripts.Statement s : Scripts.split(text)) {
-            GogoSession.Result r = session.run(s.text());
-            if (r.status() != GogoSession.OK) {
-                err.println("konomi: " + script + ":" + s.line() + ": " + r.message());
-                return r.status();
+        return runLines(session, new BufferedReader(new StringReader(text)), script.toString(), err);
+    }
+
+    /**
+     * Runs statements as they complete, line by line, until the end of input or the first failure, which
+     * is named {@code name:line}. Reading blocks and ends at EOF: nothing spins on a closed or idle stdin.
+     */
+    static int runLines(GogoSession session, BufferedReader in, String name, PrintStream err) {
+        Scripts.Splitter splitter = new Scripts.Splitter();
+        try {
+            for (String line; ; ) {
+                line = in.readLine();
+                Scripts.Statement s = line == null ? splitter.finish() : splitter.feed(line);
+                if (s != null) {
+                    GogoSession.Result r = session.run(s.text());
+                    if (r.status() != GogoSession.OK) {
+                        err.println("konomi: " + name + ":" + s.line() + ": " + r.message());
+                        return r.status();
+                    }
+                }
+                if (line == null) {
+                    return GogoSession.OK;
+                }
+            }
+        } catch (IOException e) {
+            err.println("konomi: " + name + ": cannot read: " + e.getMessage());
+            return GogoSession.FAILED;
+        }
+    }
+
+    /**
+     * {@code konomi serve}: no shell; FileInstall keeps deploying. SIGTERM and SIGINT stop the framework and
+     * the launcher exits 0; a shutdown hook stops it too when the JVM goes down another way.
+     */
+    private static int serve(KonomiRuntime rt, KonomiHome h, PrintStream err) throws InterruptedException {
+        Thread hook = new Thread(rt::close, "konomi-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        for (String sig : List.of("TERM", "INT")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> rt.stop());
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                // the hook still stops the framework (the JVM then exits 128+signal)
             }
         }
+        err.println("konomi: serving, home " + h.root() + "; SIGTERM or Ctrl-C stops");
+        err.flush();
+        rt.awaitStop();
+        rt.close();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook runs close() again, which is harmless
+        }
         return GogoSession.OK;
+    }
+
+    /**
+     * Whether stdin is a terminal. The launcher script knows for sure ({@code test -t 0}); without it,
+     * where fd 0 points (Linux), else whether the JVM has a console.
+     */
+    static boolean stdinIsTerminal() {
+        String told = System.getProperty("konomi.stdin.tty");
+        if (told != null) {
+            return Boolean.parseBoolean(told);
+        }
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+        } catch (IOException | UnsupportedOperationException e) {
+            return System.console() != null;
+        }
     }
 
     /** Re-quotes the shell's words for Gogo, which would otherwise split or expand them again. */

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Splits a Gogo script into statements, remembering the line each starts on, so that the first failing
  * statement can be reported as {@code file:line}. A statement continues over lines while a bracket or
- * quote is open or a line ends with a backslash; lines starting with # are comments.
+ * quote is open or a line ends with a backslash; lines starting with # are comments. Scripts and piped
+ * stdin split the same way; stdin is fed line by line, so each statement runs as soon as it is complete.
  */
 final class Scripts {
     record Statement(int line, String text) {
@@ -17,18 +18,38 @@ final class Scripts {
 
     static List<Statement> split(String script) {
         List<Statement> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        int start = 0, depth = 0;
-        char quote = 0;
-        String[] lines = script.split("\r?\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
+        Splitter s = new Splitter();
+        for (String line : script.split("\r?\n", -1)) {
+            Statement st = s.feed(line);
+            if (st != null) {
+                out.add(st);
+            }
+        }
+        Statement rest = s.finish();
+        if (rest != null) {
+            out.add(rest);
+        }
+        return out;
+    }
+
+    /** Incremental splitting: one line in, a statement out once it is complete. */
+    static final class Splitter {
+        private final StringBuilder cur = new StringBuilder();
+        private int lineNo, start, depth;
+        private char quote;
+
+        /** Takes the next line (without its line break); returns the statement it completes, or null. */
+        Statement feed(String line) {
+            lineNo++;
+            if (line.endsWith("\r")) {
+                line = line.substring(0, line.length() - 1);
+            }
             if (cur.length() == 0) {
                 String t = line.strip();
                 if (t.isEmpty() || t.startsWith("#")) {
-                    continue;
+                    return null;
                 }
-                start = i + 1;
+                start = lineNo;
             }
             boolean escaped = false;
             for (char c : line.toCharArray()) {
@@ -51,13 +72,22 @@ final class Scripts {
             boolean continued = line.endsWith("\\");
             cur.append(continued ? line.substring(0, line.length() - 1) : line).append('\n');
             if (depth == 0 && quote == 0 && !continued) {
-                out.add(new Statement(start, cur.toString().strip()));
-                cur.setLength(0);
+                return take();
             }
+            return null;
         }
-        if (cur.length() > 0) {
-            out.add(new Statement(start, cur.toString().strip()));
+
+        /** The end of input: an unfinished statement (an unclosed bracket) is returned as it is, for Gogo to reject. */
+        Statement finish() {
+            return cur.length() > 0 ? take() : null;
         }
-        return out;
+
+        private Statement take() {
+            Statement s = new Statement(start, cur.toString().strip());
+            cur.setLength(0);
+            depth = 0;
+            quote = 0;
+            return s;
+        }
     }
 }

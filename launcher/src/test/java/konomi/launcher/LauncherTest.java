@@ -22,14 +22,23 @@ class LauncherTest {
     }
 
     static Run konomi(String... args) throws IOException, InterruptedException {
+        return konomiWithStdin(ProcessBuilder.Redirect.PIPE, "", args);
+    }
+
+    /** Runs the script with stdin from {@code in}; a pipe gets {@code text} and is closed. */
+    static Run konomiWithStdin(ProcessBuilder.Redirect in, String text, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of("konomi").toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("KONOMI_HOME", home.toString());
         Path out = Files.createTempFile(home, "out", ".txt"), err = Files.createTempFile(home, "err", ".txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(in);
         Process p = pb.start();
-        p.getOutputStream().close();
+        if (in == ProcessBuilder.Redirect.PIPE) {
+            try (var w = p.getOutputStream()) {
+                w.write(text.getBytes(StandardCharsets.UTF_8));
+            }
+        }
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("konomi " + String.join(" ", args) + " finished").isTrue();
         return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     }
@@ -105,5 +114,29 @@ class LauncherTest {
         Run typoRun = konomi("run", typo.toString());
         assertThat(typoRun.status()).isEqualTo(2);
         assertThat(typoRun.err()).contains("typo.gosh:2: unknown command: detect:rnu");
+    }
+
+    @Test
+    void pipedStdinRunsItsLinesLikeAScript() throws Exception {
+        Run good = konomiWithStdin(ProcessBuilder.Redirect.PIPE, "detect:list\n# a comment\necho piped done\n");
+        assertThat(good.status()).as(good.err()).isZero();
+        assertThat(good.out()).contains("animeface", "piped done");
+
+        Run failed = konomiWithStdin(ProcessBuilder.Redirect.PIPE, "echo first\ndetect:run /no/such/folder\necho never printed\n");
+        assertThat(failed.status()).isEqualTo(1);
+        assertThat(failed.err().strip()).isEqualTo("konomi: <stdin>:2: /no/such/folder: folder not found");
+        assertThat(failed.out()).contains("first").doesNotContain("never printed");
+
+        Run unknown = konomiWithStdin(ProcessBuilder.Redirect.PIPE, "detect:list\ndetect:nope\n");
+        assertThat(unknown.status()).isEqualTo(2);
+        assertThat(unknown.err()).contains("<stdin>:2: unknown command: detect:nope");
+    }
+
+    @Test
+    void emptyStdinExitsZeroAtOnce() throws Exception {
+        // JLine would spin on this forever; the launcher reads stdin itself and stops at EOF
+        Run r = konomiWithStdin(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")), "");
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).isEmpty();
     }
 }

@@ -26,6 +26,19 @@ class ScriptsTest {
     }
 
     @Test
+    void linesFedOneByOneGiveTheSameStatementsAsTheWholeText() {
+        Scripts.Splitter s = new Scripts.Splitter();
+        assertThat(s.feed("# comment")).isNull();
+        assertThat(s.feed("each [1 2] {")).isNull();
+        assertThat(s.feed("  echo $it")).isNull();
+        assertThat(s.feed("}")).isEqualTo(new Scripts.Statement(2, "each [1 2] {\n  echo $it\n}"));
+        assertThat(s.feed("detect:list\r")).isEqualTo(new Scripts.Statement(5, "detect:list"));
+        assertThat(s.feed("echo 'open")).isNull();
+        assertThat(s.finish()).isEqualTo(new Scripts.Statement(6, "echo 'open"));
+        assertThat(s.finish()).isNull();
+    }
+
+    @Test
     void shellWordsAreQuotedForGogo() {
         assertThat(Main.commandLine(List.of("detect:run", "--out", "a b.csv", "it's", "pics/"))).isEqualTo(
                 "detect:run --out 'a b.csv' \"it's\" pics/");

@@ -63,16 +63,10 @@ final class TestShell implements AutoCloseable {
         }
     }
 
-    /** Polls until the detectors satisfy the condition; returns the milliseconds it took, or -1. */
+    /** Waits (on service events) until the detectors satisfy the condition; returns the milliseconds it took, or -1. */
     long awaitDetectors(Predicate<List<Map<String, Object>>> condition, long timeoutMs) {
         long t0 = System.nanoTime();
-        while ((System.nanoTime() - t0) / 1_000_000 < timeoutMs) {
-            if (condition.test(detectors())) {
-                return (System.nanoTime() - t0) / 1_000_000;
-            }
-            KonomiRuntime.sleep(10);
-        }
-        return -1;
+        return runtime.await(() -> condition.test(detectors()), timeoutMs) ? (System.nanoTime() - t0) / 1_000_000 : -1;
     }
 
     @Override
