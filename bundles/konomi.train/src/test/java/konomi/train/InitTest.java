@@ -65,6 +65,16 @@ class InitTest {
             public Optional<Path> modelFile(String kind, String name) {
                 return kind.equals("scorer") && name.equals("character") ? Optional.of(extracted) : Optional.empty();
             }
+
+            @Override
+            public org.osgi.util.promise.Promise<ModelStatus> settled(Path file) {
+                throw new UnsupportedOperationException("not used by the trainer");
+            }
+
+            @Override
+            public org.osgi.util.promise.Promise<List<ModelStatus>> idle() {
+                throw new UnsupportedOperationException("not used by the trainer");
+            }
         };
         assertThat(t.resolveInit("character", listener)).isEqualTo(extracted);
         assertThat(said).containsExactly("--init character: the network of konomi.model.character 1.10.0");
