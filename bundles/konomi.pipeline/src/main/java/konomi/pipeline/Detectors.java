@@ -82,12 +82,12 @@ public class Detectors implements DetectorChoice {
     }
 
     @Reference(name = "all", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addDetector(FaceDetector d, Map<String, Object> props) {
+    void addInstalled(FaceDetector d, Map<String, Object> props) {
         all.add(new Bound<>(d, props));
         changes.signal();
     }
 
-    void removeDetector(FaceDetector d) {
+    void removeInstalled(FaceDetector d) {
         all.removeIf(b -> b.service() == d);
         changes.signal();
     }
