@@ -61,6 +61,29 @@ class DetectionTest extends FrameworkTest {
         }
     }
 
+    @Test
+    void detectUseSwitchesThroughConfigAdminAndKeepsTheChoiceInEtc() throws Exception {
+        Path cfg = home.resolve("etc/konomi.detect.cfg");
+        TestShell.Result use = shell.run("detect:use animeface");
+        assertThat(use.status()).as(use.message()).isZero();
+        assertThat(use.out()).contains("detector animeface 1.0.0 active");
+        assertThat(Files.readString(cfg)).contains("detector.target=(konomi.name=animeface)");
+        assertThat(shell.run("detect:list").out()).containsPattern("(?m)^\\*\\s+animeface");
+        TestShell.Result unknown = shell.run("detect:use nope");
+        assertThat(unknown.status()).isEqualTo(1);
+        assertThat(unknown.message()).isEqualTo("no detector named 'nope'; installed: animeface");
+        assertThat(shell.run("detect:use auto").status()).isZero();
+        assertThat(Files.readString(cfg)).doesNotContain("detector.target");
+    }
+
+    @Test
+    void evalRefusesABrokenBoxesFileNamingTheLine(@TempDir Path tmp) throws Exception {
+        Path boxes = Files.writeString(tmp.resolve("boxes.csv"), "file,x1,y1,x2,y2\na.jpg,10,10,5,20\n");
+        TestShell.Result r = shell.run("detect:eval --boxes " + boxes + " " + PLAIN);
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.message()).startsWith(boxes + ":2: bad box");
+    }
+
     static double metric(String table, String name) {
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\s+([0-9.]+)").matcher(table);
         assertThat(m.find()).as("metric " + name + " in\n" + table).isTrue();

@@ -77,7 +77,7 @@ public class ScoringPipeline implements Pipeline {
         ImageSource source = source(job.location());
         if (!chosenSinks.isEmpty() && job.output() != null && Files.exists(job.output()) && !job.force()) {
             throw new KonomiException(job.output() + ": already exists (use --force to "
-                    + (Files.isDirectory(job.output()) ? "write into it" : "replace it") + ", or another --out)");
+                    + (Files.isDirectory(job.output()) ? "write into it, or another --out)" : "replace it)"));
         }
         RunInfo info = new RunInfo(job.location(), job.output(), job.force(), job.facesGiven(), detector == null ? null : detector.ref(),
                 chosenScorers.stream().map(Bound::ref).toList(), job.margin(), job.top(), Instant.now());

@@ -76,26 +76,33 @@ public class HelpCommand {
         return List.of(String.valueOf(property));
     }
 
-    /** The first sentence of the function's @Descriptor (of its first overload that has one). */
+    /**
+     * The first sentence of the function's @Descriptor, from its overload with the fewest parameters. Gogo maps
+     * {@code lr-find} to a method {@code lrFind} (or {@code _main}) and a keyword like {@code package} to {@code _package}.
+     */
     static String summary(Object service, String function) {
-        for (Method m : service.getClass().getMethods()) {
-            Descriptor d = m.getAnnotation(Descriptor.class);
-            if (m.getName().equals(function) && d != null) {
-                return firstSentence(d.value());
-            }
-        }
-        return "";
+        String s = summaryOf(service, function.replace("-", "").toLowerCase(java.util.Locale.ROOT));
+        return s.isEmpty() ? summaryOf(service, "main") : s; // Gogo calls _main when no method matches
     }
 
+    private static String summaryOf(Object service, String wanted) {
+        return Arrays.stream(service.getClass().getMethods())
+                .filter(m -> m.getAnnotation(Descriptor.class) != null)
+                .filter(m -> m.getName().replaceFirst("^_", "").toLowerCase(java.util.Locale.ROOT).equals(wanted))
+                .min(java.util.Comparator.comparingInt(Method::getParameterCount))
+                .map(m -> firstSentence(m.getAnnotation(Descriptor.class).value())).orElse("");
+    }
+
+    /** Up to the first '.', ';' or ':' followed by a space, outside parentheses. */
     static String firstSentence(String text) {
-        int colon = -1;
+        int depth = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if ((c == '.' || c == ';' || c == ':') && (i + 1 == text.length() || text.charAt(i + 1) == ' ')) {
-                colon = i;
-                break;
+            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+            if (depth == 0 && (c == '.' || c == ';' || c == ':') && (i + 1 == text.length() || text.charAt(i + 1) == ' ')) {
+                return text.substring(0, i);
             }
         }
-        return colon < 0 ? text : text.substring(0, colon);
+        return text;
     }
 }
