@@ -8,12 +8,12 @@ import org.osgi.service.component.annotations.Component;
  * Makes plain {@code help} (and {@code info}) Konomi's: Gogo resolves an unscoped name through the session's
  * {@code SCOPE} list, and its {@code *} entry walks a hash map, so {@code help} could be {@code felix:help} or
  * {@code konomi:help} depending on how many commands are registered. Sessions that kept Gogo's default scope
- * (none, or the stock profile's {@code gogo:*}) get {@code konomi} searched right after {@code gogo}; a scope the
+ * (none, or the stock profile's {@code gogo:*}) get {@code konomi} searched first (Gogo has a {@code gogo:help} too); a scope the
  * user set is left alone.
  */
 @Component
 public class KonomiScope implements CommandSessionListener {
-    static final String SCOPE = "SCOPE", DEFAULT = "gogo:*", KONOMI_FIRST = "gogo:konomi:*";
+    static final String SCOPE = "SCOPE", DEFAULT = "gogo:*", KONOMI_FIRST = "konomi:gogo:*";
 
     @Override
     public void beforeExecute(CommandSession session, CharSequence commandline) {
