@@ -76,10 +76,14 @@ class ScoreBench {
             }
             Path log = work.resolve("time-" + images + ".txt");
             long t0 = System.nanoTime();
-            Process p = new ProcessBuilder("/usr/bin/time", "-v", "-o", log.toString(), script.toString(), "--home",
+            ProcessBuilder pb = new ProcessBuilder("/usr/bin/time", "-v", "-o", log.toString(), script.toString(), "--home",
                     work.resolve("home-" + images).toString(), "score:run", "-q", "--faces", "--scorer", "preference", "--sink", "json,csv",
                     "--out", work.resolve("out-" + images).toString(), dir.toString())
-                    .redirectOutput(work.resolve("out-" + images + ".txt").toFile()).redirectErrorStream(true).start();
+                    .redirectOutput(work.resolve("out-" + images + ".txt").toFile()).redirectErrorStream(true);
+            // memory is measured here, not speed: one OpenMP thread keeps ND4J from spinning against other processes
+            // on a shared machine (measured 5 images/s with the default threads under load, 84 with one)
+            pb.environment().put("OMP_NUM_THREADS", "1");
+            Process p = pb.start();
             int status = p.waitFor();
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (status != 0) {
