@@ -61,6 +61,37 @@ class DetectionTest extends FrameworkTest {
         }
     }
 
+    @Test
+    void detectUseSwitchesThroughConfigAdminAndKeepsTheChoiceInEtc() throws Exception {
+        Path cfg = home.resolve("etc/konomi.detect.cfg");
+        TestShell.Result use = shell.run("detect:use animeface");
+        assertThat(use.status()).as(use.message()).isZero();
+        assertThat(use.out()).contains("detector animeface 1.0.0 active");
+        assertThat(cfgTarget(cfg)).isEqualTo("(konomi.name=animeface)");
+        assertThat(shell.run("detect:list").out()).containsPattern("(?m)^\\*\\s+animeface");
+        TestShell.Result unknown = shell.run("detect:use nope");
+        assertThat(unknown.status()).isEqualTo(1);
+        assertThat(unknown.message()).isEqualTo("no detector named 'nope'; installed: animeface");
+        assertThat(shell.run("detect:use auto").status()).isZero();
+        assertThat(cfgTarget(cfg)).isNull();
+    }
+
+    @Test
+    void evalRefusesABrokenBoxesFileNamingTheLine(@TempDir Path tmp) throws Exception {
+        Path boxes = Files.writeString(tmp.resolve("boxes.csv"), "file,x1,y1,x2,y2\na.jpg,10,10,5,20\n");
+        TestShell.Result r = shell.run("detect:eval --boxes " + boxes + " " + PLAIN);
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.message()).startsWith(boxes + ":2: bad box");
+    }
+
+    private static String cfgTarget(Path cfg) throws java.io.IOException {
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.Reader r = Files.newBufferedReader(cfg, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            p.load(r);
+        }
+        return p.getProperty("detector.target");
+    }
+
     static double metric(String table, String name) {
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\s+([0-9.]+)").matcher(table);
         assertThat(m.find()).as("metric " + name + " in\n" + table).isTrue();

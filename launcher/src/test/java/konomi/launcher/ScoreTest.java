@@ -84,4 +84,48 @@ class ScoreTest extends FrameworkTest {
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.message()).startsWith("no scorer named taste; installed: character, preference");
     }
+
+    @Test
+    void sinksAreChosenByNameAndAnUnknownOneNamesTheInstalledOnes(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("csv-only");
+        TestShell.Result r = shell.run("score:run --sink csv --out " + out + " " + DetectionTest.PLAIN.resolve("jonathonyan_detect_03.jpg"));
+        assertThat(r.status()).as(r.message()).isZero();
+        try (Stream<Path> files = Files.list(out)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("results.csv");
+        }
+        TestShell.Result bad = shell.run("score:run --sink json,slack --out " + tmp.resolve("x") + " " + DetectionTest.PLAIN);
+        assertThat(bad.status()).isEqualTo(1);
+        assertThat(bad.message()).isEqualTo("no sink named slack; installed: boxes, csv, html, json");
+        assertThat(tmp.resolve("x")).doesNotExist();
+    }
+
+    @Test
+    void aHugePngIsRefusedFromItsHeaderAndTheRunGoesOn(@TempDir Path tmp) throws Exception {
+        Path pics = Files.createDirectories(tmp.resolve("pics"));
+        Files.copy(DetectionTest.PLAIN.resolve("jonathonyan_detect_03.jpg"), pics.resolve("good.jpg"));
+        Files.write(pics.resolve("huge.png"), HugePng.uniform(20000, 20000));
+        TestShell.Result r = shell.run("score:run -q --out " + tmp.resolve("out") + " " + pics);
+        assertThat(r.status()).as(r.message()).isZero();
+        assertThat(r.err()).contains("error huge.png: image too large (20000x20000, 400 megapixels; the limit is 100 megapixels and 16384 pixels a side)");
+        assertThat(r.out()).contains("1 images", "1 errors");
+    }
+
+    @Test
+    void tablesCanBePlainRowsForScripts() {
+        TestShell.Result r = shell.run("score:list --no-format");
+        assertThat(r.status()).as(r.message()).isZero();
+        assertThat(r.out().lines().toList()).isNotEmpty().allMatch(l -> l.split("\t").length == 4)
+                .anyMatch(l -> l.startsWith("preference\tregression\t")).noneMatch(l -> l.startsWith("name") || l.startsWith("-"));
+    }
+
+    @Test
+    void helpListsKonomisCommandsFirstAndShowsOneCommandsOptions() {
+        TestShell.Result r = shell.run("help");
+        assertThat(r.status()).as(r.message()).isZero();
+        assertThat(r.out()).containsPattern("(?m)^  score:run\\s+rank the images of a folder by their faces$")
+                .contains("detect:use", "konomi:info", "felix:help").doesNotContain("cm:getConfiguration");
+        TestShell.Result one = shell.run("help score:run");
+        assertThat(one.status()).as(one.message()).isZero();
+        assertThat(one.out()).contains("--sink", "--no-format", "folder (or single image) to score");
+    }
 }

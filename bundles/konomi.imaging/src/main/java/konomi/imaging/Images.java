@@ -21,31 +21,43 @@ import konomi.api.KonomiException;
 /** Decoding and Mat conversions. Every Mat made here is closed by the caller (native memory). */
 public final class Images {
 
-    /** Images larger than this many pixels are refused rather than risking a huge native allocation. */
+    /** Images larger than this many pixels are refused before decoding rather than risking a huge native allocation. */
     public static final long MAX_PIXELS = 100_000_000L;
+    /** Images wider or taller than this are refused before decoding. */
+    public static final int MAX_SIDE = 16384;
 
     private Images() {
     }
 
     /**
-     * Decodes jpg/png/bmp/webp bytes to a BGR image.
+     * Decodes jpg/png/bmp/webp bytes to a BGR image. The size in the header is checked first: an image above
+     * {@link #MAX_PIXELS} or {@link #MAX_SIDE} is refused before the decoder allocates anything.
      *
-     * @throws KonomiException naming the id when the bytes are not a readable image
+     * @throws KonomiException naming the id when the bytes are not a readable image or the image is too large
      */
     public static Image decode(String id, byte[] encoded) {
         if (encoded.length == 0) {
             throw new KonomiException(id + ": empty file");
         }
+        checkSize(id, ImageHeader.read(encoded));
         try (BytePointer data = new BytePointer(encoded);
              Mat buf = new Mat(1, encoded.length, CV_8UC1, data);
              Mat bgr = imdecode(buf, IMREAD_COLOR)) {
             if (bgr == null || bgr.empty()) {
                 throw new KonomiException(id + ": not a readable image (corrupt or unsupported format)");
             }
-            if ((long) bgr.cols() * bgr.rows() > MAX_PIXELS) {
-                throw new KonomiException(id + ": image too large (" + bgr.cols() + "x" + bgr.rows() + ")");
-            }
+            // a format the header reader does not know is checked after decoding at least
+            checkSize(id, new ImageHeader("decoded", bgr.cols(), bgr.rows()));
             return fromMat(id, bgr);
+        }
+    }
+
+    /** Refuses an image whose header announces more than {@link #MAX_PIXELS} or {@link #MAX_SIDE}. */
+    static void checkSize(String id, ImageHeader h) {
+        if (h != null && (h.pixels() > MAX_PIXELS || h.width() > MAX_SIDE || h.height() > MAX_SIDE)) {
+            throw new KonomiException(String.format(java.util.Locale.ROOT,
+                    "%s: image too large (%dx%d, %.0f megapixels; the limit is %d megapixels and %d pixels a side)", id,
+                    h.width(), h.height(), h.pixels() / 1e6, MAX_PIXELS / 1_000_000, MAX_SIDE));
         }
     }
 

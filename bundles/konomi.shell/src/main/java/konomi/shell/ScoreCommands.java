@@ -1,12 +1,9 @@
 package konomi.shell;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -14,22 +11,21 @@ import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
-import konomi.api.ImageSource;
-import konomi.api.KonomiException;
+import konomi.api.pipeline.Pipeline;
+import konomi.api.pipeline.PipelineJob;
+import konomi.api.pipeline.PipelineSummary;
+import konomi.api.pipeline.RankedImage;
+import konomi.api.pipeline.ScorerChoice;
 
-/** {@code score:run} and {@code score:list}. */
+/** {@code score:run} and {@code score:list}: parse, call the pipeline or the scorer choice, print. */
 @Component(service = ScoreCommands.class, property = {"osgi.command.scope=score", "osgi.command.function=run",
         "osgi.command.function=list"})
 public class ScoreCommands {
     @Reference
-    private DetectorSelection detectors;
+    private Pipeline pipeline;
     @Reference
-    private ScorerSelection scorers;
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    private volatile List<ImageSource> sources;
+    private ScorerChoice scorers;
 
     @Descriptor("rank the images of a folder by their faces: detect faces (active detector), crop each with a margin, score "
             + "it with the chosen scorers; an image's score is its best face's score from the first scorer. Writes "
@@ -41,41 +37,48 @@ public class ScoreCommands {
             @Descriptor("every image is already a face crop: no detection") @Parameter(names = {"--faces"}, absentValue = "false", presentValue = "true") boolean faces,
             @Descriptor("rows in the ranked table and images on the contact sheet") @Parameter(names = {"-n", "--top"}, absentValue = "20") int top,
             @Descriptor("margin added around each face box, as a fraction of its size") @Parameter(names = {"--margin"}, absentValue = "0.25") double margin,
+            @Descriptor("where results go, comma separated: json, csv, html (installed sinks; none for no files)") @Parameter(names = {"--sink"}, absentValue = "json,csv,html") String sink,
+            @Descriptor("detector to use for this run (default: the active one, see detect:list)") @Parameter(names = {"-d", "--detector"}, absentValue = "") String detector,
             @Descriptor("no progress bar") @Parameter(names = {"-q", "--quiet"}, absentValue = "false", presentValue = "true") boolean quiet,
-            @Descriptor("folder (or single image) to score") String folder) throws IOException {
-        if (top < 1 || margin < 0 || margin > 2) {
-            throw new IllegalArgumentException("--top must be >= 1 and --margin between 0 and 2");
+            @Descriptor("table as tab-separated rows without header, for scripts") @Parameter(names = {"--no-format"}, absentValue = "false", presentValue = "true") boolean noFormat,
+            @Descriptor("folder (or single image) to score") String folder) {
+        List<String> scorerNames = Args.names(scorer);
+        if (scorerNames.isEmpty()) {
+            throw new IllegalArgumentException("--scorer needs at least one scorer name (score:list shows them)");
         }
-        List<ScorerSelection.Bound> chosen = scorers.resolve(Arrays.stream(scorer.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
-        DetectorSelection.Bound detector = faces ? null : detectors.await();
-        ImageSource source = (sources == null ? List.<ImageSource>of() : sources).stream().filter(s -> s.accepts(folder)).findFirst()
-                .orElseThrow(() -> new KonomiException(folder + ": no image source understands this location"));
+        List<String> sinks = sink.equals("none") ? List.of() : Args.names(sink);
         Path dir = Path.of(out.isEmpty() ? "konomi-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) : out);
-        if (Files.exists(dir) && !force) {
-            throw new KonomiException(dir + ": already exists (use --force to write into it, or another --out)");
-        }
+        PipelineJob job = new PipelineJob(folder, scorerNames, detector.isEmpty() ? null : detector, faces, margin, sinks, dir, force, top);
         PrintStream stdout = System.out;
-        PrintStream progress = quiet || System.console() == null ? null : System.err;
-        ScoreRun run = new ScoreRun(new ScoreRun.Options(folder, chosen, detector, faces, dir, top, margin, 240, progress));
-        long t0 = System.nanoTime();
-        List<ScoreRun.Summary> ranked = run.run(source);
-        double secs = (System.nanoTime() - t0) / 1e9;
-        Table t = new Table("rank", "file", chosen.get(0).name(), "faces", "label");
-        for (int i = 0; i < Math.min(top, ranked.size()); i++) {
-            ScoreRun.Summary s = ranked.get(i);
-            t.row(i + 1, s.id(), s.faces() == 0 ? "-" : String.format(Locale.ROOT, "%.3f", s.score()), s.faces(), s.label());
+        ProgressLine progress = ProgressLine.forTerminal(quiet);
+        PipelineSummary s;
+        try {
+            s = pipeline.run(job, progress);
+        } finally {
+            progress.done();
         }
-        t.print(stdout);
-        stdout.printf(Locale.ROOT, "%d images, %d faces, %d errors in %.2f s (%.1f images/s, %.1f faces/s)%n", ranked.size(),
-                run.faceCount(), run.errors().size(), secs, ranked.size() / secs, run.faceCount() / secs);
-        stdout.println("wrote " + dir.toAbsolutePath() + "/{results.json,results.csv,report.html}");
-        run.errors().forEach(e -> System.err.println("error " + e));
+        Table t = new Table("rank", "file", s.scorers().get(0).name(), "faces", "label");
+        int rank = 1;
+        for (RankedImage r : s.top()) {
+            t.row(rank++, r.id(), r.score() == null ? "-" : String.format(Locale.ROOT, "%.3f", r.score()), r.faces(), r.label());
+        }
+        t.print(stdout, !noFormat);
+        stdout.printf(Locale.ROOT, "%d images, %d faces, %d errors in %.2f s (%.1f images/s, %.1f faces/s)%n", s.images(), s.faces(),
+                s.errors(), s.seconds(), s.imagesPerSecond(), s.facesPerSecond());
+        if (!sinks.isEmpty()) {
+            stdout.println("wrote " + dir.toAbsolutePath() + " (" + String.join(", ", sinks) + ")");
+        }
+        s.messages().forEach(e -> System.err.println("error " + e));
+        if (s.errors() > s.messages().size()) {
+            System.err.println("error ... and " + (s.errors() - s.messages().size()) + " more (results.json lists them all)");
+        }
     }
 
     @Descriptor("list the installed scorers (a name resolves to its newest version)")
-    public void list() {
+    public void list(
+            @Descriptor("tab-separated rows without header, for scripts") @Parameter(names = {"--no-format"}, absentValue = "false", presentValue = "true") boolean noFormat) {
         Table t = new Table("name", "type", "version", "from");
-        scorers.all().forEach(b -> t.row(b.name(), b.type(), b.version(), b.props().get("konomi.model.bundle")));
-        t.print(System.out);
+        scorers.installed().forEach(m -> t.row(m.name(), m.type(), m.version(), m.bundle()));
+        t.print(System.out, !noFormat);
     }
 }

@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** An aligned text table, Karaf style: a header, a rule, then rows; the last column is not padded. */
+/**
+ * An aligned text table, Karaf style: a header, a rule, then rows; the last column is not padded. For scripts
+ * ({@code --no-format}, Karaf's name) the rows alone, cells separated by tabs, no header.
+ */
 final class Table {
     private final String[] headers;
     private final List<String[]> rows = new ArrayList<>();
@@ -28,6 +31,15 @@ final class Table {
     }
 
     void print(PrintStream out) {
+        print(out, true);
+    }
+
+    /** @param format aligned with a header, or (false) tab-separated rows only */
+    void print(PrintStream out, boolean format) {
+        if (!format) {
+            rows.forEach(r -> out.println(String.join("\t", r)));
+            return;
+        }
         int[] w = new int[headers.length];
         for (int i = 0; i < w.length; i++) {
             w[i] = headers[i].length();

@@ -52,16 +52,32 @@ final class CnnScorer implements Scorer {
         for (int from = 0; from < faces.size(); from += BATCH) {
             List<Image> part = faces.subList(from, Math.min(faces.size(), from + BATCH));
             MultiLayerNetwork n = net();
-            INDArray x = Nets.input(n, Tensors.batch(part, meta.size()));
-            INDArray y;
-            synchronized (n) { // a network keeps per-call state: one batch at a time
-                y = n.output(x, false);
-            }
-            for (int i = 0; i < part.size(); i++) {
-                out.add(meta.classification() ? classification(y.getRow(i).toFloatVector()) : regression(y.getDouble(i, 0)));
+            INDArray nchw = Tensors.batch(part, meta.size()), x = null, y = null;
+            try {
+                x = Nets.input(n, nchw);
+                synchronized (n) { // a network keeps per-call state: one batch at a time
+                    y = n.output(x, false);
+                }
+                for (int i = 0; i < part.size(); i++) {
+                    out.add(meta.classification() ? classification(y.getRow(i).toFloatVector()) : regression(y.getDouble(i, 0)));
+                }
+            } finally {
+                // free the native buffers now: left to the garbage collector, those that reach the old generation wait
+                // for a full GC, and a long score:run's memory grew with the number of images (~80 MB per 100,000)
+                close(nchw);
+                if (x != nchw) {
+                    close(x);
+                }
+                close(y);
             }
         }
         return out;
+    }
+
+    private static void close(INDArray a) {
+        if (a != null && a.closeable()) {
+            a.close();
+        }
     }
 
     private Score classification(float[] p) {

@@ -54,4 +54,26 @@ class FolderSourceTest {
         Path txt = Files.write(dir.resolve("one.txt"), new byte[] {1});
         assertThatThrownBy(() -> new FolderSource().open(txt.toString())).hasMessageContaining("not an image file");
     }
+
+    @Test
+    void theStreamKnowsItsSizeWithoutReadingAnything(@TempDir Path dir) throws Exception {
+        for (int i = 0; i < 5; i++) {
+            Files.write(dir.resolve(i + ".jpg"), new byte[] {1});
+        }
+        try (Stream<SourceItem> s = new FolderSource().open(dir.toString())) {
+            assertThat(s.spliterator().getExactSizeIfKnown()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aHugeFileIsRefusedNotRead(@TempDir Path dir) throws Exception {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(dir.resolve("huge.png").toFile(), "rw")) {
+            f.setLength(FolderSource.MAX_BYTES + 1); // sparse: no disk used
+        }
+        try (Stream<SourceItem> s = new FolderSource().open(dir.toString())) {
+            SourceItem item = s.findFirst().orElseThrow();
+            assertThatThrownBy(item::read).isInstanceOf(KonomiException.class)
+                    .hasMessage("huge.png: file too large (200 MB; the limit is 200 MB)");
+        }
+    }
 }

@@ -1,4 +1,4 @@
-package konomi.shell;
+package konomi.pipeline;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,7 +22,8 @@ record DetectionMetrics(int truths, int detections, int truePositives, double re
         }
         List<Det> dets = new ArrayList<>();
         found.forEach((img, faces) -> faces.forEach(f -> dets.add(new Det(img, f))));
-        dets.sort(Comparator.comparingDouble((Det d) -> d.face.confidence()).reversed());
+        // ties broken by image name, so the result does not depend on map order (the sort is stable within an image)
+        dets.sort(Comparator.comparingDouble((Det d) -> d.face.confidence()).reversed().thenComparing(Det::image));
         int n = truth.values().stream().mapToInt(List::size).sum();
         Set<String> matched = new HashSet<>();
         double[] precision = new double[dets.size()], recall = new double[dets.size()];
@@ -46,13 +47,13 @@ record DetectionMetrics(int truths, int detections, int truePositives, double re
             precision[i] = (double) tp / (i + 1);
             recall[i] = n == 0 ? 0 : (double) tp / n;
         }
+        // interpolated precision: the best precision at this recall or beyond (one backward pass)
+        for (int i = dets.size() - 2; i >= 0; i--) {
+            precision[i] = Math.max(precision[i], precision[i + 1]);
+        }
         double ap = 0, prevRecall = 0;
         for (int i = 0; i < dets.size(); i++) {
-            double maxPrecision = 0;
-            for (int k = i; k < dets.size(); k++) {
-                maxPrecision = Math.max(maxPrecision, precision[k]);
-            }
-            ap += (recall[i] - prevRecall) * maxPrecision;
+            ap += (recall[i] - prevRecall) * precision[i];
             prevRecall = recall[i];
         }
         return new DetectionMetrics(n, dets.size(), tp, n == 0 ? 0 : (double) tp / n,

@@ -1,4 +1,4 @@
-package konomi.shell;
+package konomi.pipeline;
 
 import java.io.IOException;
 import java.io.Reader;

@@ -1,4 +1,4 @@
-package konomi.shell;
+package konomi.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
