@@ -12,7 +12,7 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public interface FaceDetector {
     /** Service property holding a detector's name; {@code detect:use} targets it. */
-    String NAME = "konomi.name";
+    String NAME = ServiceProps.NAME;
 
     String name();
 

@@ -4,12 +4,13 @@ import java.util.Map;
 
 import org.osgi.framework.Constants;
 
+import konomi.api.ServiceProps;
 import konomi.api.sink.ModelRef;
 
 /** A detector or scorer service with its properties, as bound by DS. */
 record Bound<S>(S service, Map<String, Object> props) {
     String name() {
-        return String.valueOf(props.get("konomi.name"));
+        return String.valueOf(props.get(ServiceProps.NAME));
     }
 
     int ranking() {
@@ -21,7 +22,7 @@ record Bound<S>(S service, Map<String, Object> props) {
     }
 
     ModelRef ref() {
-        return new ModelRef(name(), str("konomi.version"), str("konomi.type"), str("konomi.model.bundle"));
+        return new ModelRef(name(), str(ServiceProps.VERSION), str(ServiceProps.TYPE), str(ServiceProps.MODEL_BUNDLE));
     }
 
     private String str(String key) {

@@ -24,6 +24,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import konomi.api.FaceDetector;
 import konomi.api.KonomiException;
+import konomi.api.ServiceProps;
 import konomi.api.pipeline.DetectorChoice;
 import konomi.api.sink.ModelRef;
 
@@ -132,7 +133,7 @@ public class Detectors implements DetectorChoice {
             if (all.stream().noneMatch(b -> b.name().equals(name))) {
                 throw new KonomiException("no detector named '" + name + "'; installed: " + names());
             }
-            filter = "(konomi.name=" + name.replaceAll("([\\\\()*])", "\\\\$1") + ")";
+            filter = "(" + ServiceProps.NAME + "=" + name.replaceAll("([\\\\()*])", "\\\\$1") + ")";
         }
         // kept across restarts: FileInstall applies etc/ at every start
         ConfigFile.set(etc.resolve(PID + ".cfg"), TARGET, filter);

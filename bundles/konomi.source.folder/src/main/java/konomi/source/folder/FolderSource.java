@@ -17,6 +17,7 @@ import org.osgi.service.component.annotations.Component;
 
 import konomi.api.ImageSource;
 import konomi.api.KonomiException;
+import konomi.api.ServiceProps;
 import konomi.api.SourceItem;
 
 /**
@@ -25,7 +26,7 @@ import konomi.api.SourceItem;
  * stays flat. The stream knows its size, so a consumer can show a total without reading anything. A single image
  * file is accepted as a folder of one. A file above {@link #MAX_BYTES} is refused when read, not loaded.
  */
-@Component(property = "konomi.name=folder")
+@Component(property = ServiceProps.NAME + "=folder")
 public class FolderSource implements ImageSource {
 
     static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "webp");
