@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -96,13 +95,9 @@ public class ModelCommands {
         if (Files.exists(installed)) {
             throw new KonomiException(installed + ": already exists in the deploy folder");
         }
-        Files.createDirectories(deploy);
-        Path tmp = Files.createTempFile(deploy, ".install", ".tmp"); // FileInstall ignores dot files
-        try {
-            Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING);
-            AtomicFile.move(tmp, installed);
-        } finally {
-            Files.deleteIfExists(tmp);
+        try (AtomicFile f = new AtomicFile(installed, false)) { // a dot-named temporary FileInstall ignores until whole
+            Files.copy(src, f.stream());
+            f.commit();
         }
         ModelStatus s = waitFor(installed);
         System.out.println(installed.getFileName() + ": " + (s == null ? "not picked up yet (is the deploy folder watched?)"

@@ -1,16 +1,14 @@
 package konomi.model.extender;
 
-import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 import org.osgi.framework.Version;
 import org.osgi.service.component.annotations.Component;
 
 import konomi.api.KonomiException;
+import konomi.util.AtomicFile;
 import konomi.api.model.ModelPackager;
 
 /**
@@ -44,36 +42,14 @@ public class BndModelPackager implements ModelPackager {
         String header = ModelHeader.format(kind, type, name, entry, attributes);
         // check the header the way the extender will read it
         ModelHeader.parse(header, bsn, v.toString(), out.toString());
-        try {
-            Path parent = out.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, "." + bsn, ".tmp");
-            try {
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException ignored) {
-                // not POSIX
-            }
-            try {
-                try (java.io.OutputStream o = Files.newOutputStream(tmp)) {
-                    ModelJar.write(modelFile, bsn, v, "Konomi model " + name, header, entry, o);
-                }
-                move(tmp, out);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+        try (AtomicFile f = new AtomicFile(out, false)) { // a dot-named temporary FileInstall ignores until whole
+            ModelJar.write(modelFile, bsn, v, "Konomi model " + name, header, entry, f.stream());
+            f.commit();
             return out;
         } catch (KonomiException e) {
             throw e;
         } catch (Exception e) {
             throw new KonomiException(out + ": cannot write model bundle: " + e.getMessage(), e);
-        }
-    }
-
-    private static void move(Path tmp, Path out) throws IOException {
-        try {
-            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, out);
         }
     }
 }
