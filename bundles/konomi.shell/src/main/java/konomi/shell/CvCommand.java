@@ -11,11 +11,10 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
 import konomi.api.KonomiException;
-import konomi.api.train.Augment;
 import konomi.api.train.CrossValidator;
 import konomi.api.train.CvOptions;
 import konomi.api.train.CvResult;
-import konomi.api.train.Schedule;
+import konomi.api.train.TrainOptions;
 
 /** {@code train:cv}: K-fold cross-validation, printed as a table of folds by epoch with mean and spread. */
 @Component(service = CvCommand.class, property = {"osgi.command.scope=train", "osgi.command.function=cv"})
@@ -43,19 +42,11 @@ public class CvCommand {
         if (v == null) {
             throw new KonomiException("no cross-validator installed (bundle konomi.train)");
         }
-        CvOptions.Builder b = CvOptions.builder().folds(TrainArgs.integer("--folds", folds)).output(TrainArgs.path(out));
-        TrainArgs.given(epochs, x -> b.epochs(TrainArgs.integer("--epochs", x)));
-        TrainArgs.given(batch, x -> b.batch(TrainArgs.integer("--batch", x)));
-        TrainArgs.given(size, x -> b.size(TrainArgs.integer("--size", x)));
-        TrainArgs.given(lr, x -> b.learningRate(TrainArgs.number("--lr", x)));
-        TrainArgs.given(schedule, x -> b.schedule(Schedule.parse(x)));
-        TrainArgs.given(seed, x -> b.seed(TrainArgs.whole("--seed", x)));
-        TrainArgs.given(metric, b::metric);
-        TrainArgs.given(groups, x -> b.groups(Path.of(x)));
-        if (noAugment) {
-            b.augment(Augment.NONE);
-        }
-        CvResult r = v.crossValidate(Path.of(dataset), b.build(), TrainArgs.printer(e -> System.out.printf(Locale.ROOT,
+        int foldCount = TrainArgs.integer("--folds", folds);
+        TrainOptions training = TrainArgs.recipe(epochs, batch, size, lr, schedule, "", metric, "", noAugment)
+                .split(TrainArgs.split(seed, "", "", groups)).build();
+        CvOptions options = new CvOptions(foldCount, training, TrainArgs.path(out));
+        CvResult r = v.crossValidate(Path.of(dataset), options, TrainArgs.printer(e -> System.out.printf(Locale.ROOT,
                 "epoch %3d/%d  %s %.4f  loss %.4f  %.0f img/s  ETA %s%n", e.epoch(), e.epochs(), e.metricName(), e.metric(), e.trainLoss(),
                 e.imagesPerSecond(), TrainArgs.duration(e.etaSeconds()))));
         int k = r.folds().size();

@@ -14,6 +14,7 @@ import konomi.api.KonomiException;
 import konomi.api.train.LrFindOptions;
 import konomi.api.train.LrFindResult;
 import konomi.api.train.LrFinder;
+import konomi.api.train.TrainOptions;
 
 /**
  * {@code train:lr-find}. A command of its own because a dash cannot be in a Java method name: Gogo calls
@@ -41,12 +42,11 @@ public class LrFindCommand {
         if (f == null) {
             throw new KonomiException("no learning-rate finder installed (bundle konomi.train)");
         }
-        LrFindOptions.Builder b = LrFindOptions.builder().output(TrainArgs.path(out)).split(TrainArgs.split(seed, "", "", groups));
+        TrainOptions training = TrainArgs.recipe("", batch, size, "", "", "", "", "", false).split(TrainArgs.split(seed, "", "", groups)).build();
+        LrFindOptions.Builder b = LrFindOptions.builder().training(training).output(TrainArgs.path(out));
         TrainArgs.given(min, v -> b.minLr(TrainArgs.number("--min", v)));
         TrainArgs.given(max, v -> b.maxLr(TrainArgs.number("--max", v)));
         TrainArgs.given(steps, v -> b.steps(TrainArgs.integer("--steps", v)));
-        TrainArgs.given(batch, v -> b.batch(TrainArgs.integer("--batch", v)));
-        TrainArgs.given(size, v -> b.size(TrainArgs.integer("--size", v)));
         LrFindResult r = f.find(Path.of(dataset), b.build(), TrainArgs.messages());
         System.out.print(r.plot());
         System.out.printf(Locale.ROOT, "suggested learning rate %.2g (steepest descent); lowest loss at %.2g (use about a tenth of it)%n",

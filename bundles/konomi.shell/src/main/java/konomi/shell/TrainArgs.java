@@ -5,9 +5,12 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 import konomi.api.KonomiException;
+import konomi.api.train.Augment;
 import konomi.api.train.EpochReport;
+import konomi.api.train.Schedule;
 import konomi.api.train.SplitSpec;
 import konomi.api.train.TrainListener;
+import konomi.api.train.TrainOptions;
 import konomi.util.Text;
 
 /**
@@ -79,6 +82,28 @@ final class TrainArgs {
 
     static String duration(double seconds) {
         return Text.duration(seconds);
+    }
+
+    /**
+     * The network and recipe options the training commands share, each left at its default when not given: the
+     * one parsing of them, for train:run, train:cv and train:lr-find alike. {@code --no-augment} wins over
+     * {@code --augment}.
+     */
+    static TrainOptions.Builder recipe(String epochs, String batch, String size, String lr, String schedule, String weightDecay,
+                                       String metric, String augment, boolean noAugment) {
+        TrainOptions.Builder b = TrainOptions.builder();
+        given(epochs, v -> b.epochs(integer("--epochs", v)));
+        given(batch, v -> b.batch(integer("--batch", v)));
+        given(size, v -> b.size(integer("--size", v)));
+        given(lr, v -> b.learningRate(number("--lr", v)));
+        given(schedule, v -> b.schedule(Schedule.parse(v)));
+        given(weightDecay, v -> b.weightDecay(number("--weight-decay", v)));
+        given(metric, b::metric);
+        given(augment, v -> b.augment(Augment.parse(v)));
+        if (noAugment) {
+            b.augment(Augment.NONE);
+        }
+        return b;
     }
 
     /** The split from --seed/--val/--test/--groups, each left at its default when not given. */

@@ -11,8 +11,6 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
 import konomi.api.KonomiException;
-import konomi.api.train.Augment;
-import konomi.api.train.Schedule;
 import konomi.api.train.TrainOptions;
 import konomi.api.train.TrainResult;
 import konomi.api.train.Trainer;
@@ -59,21 +57,10 @@ public class TrainRunCommand {
         if (t == null) {
             throw new KonomiException("no trainer installed (bundle konomi.train)");
         }
-        TrainOptions.Builder b = TrainOptions.builder();
-        TrainArgs.given(epochs, v -> b.epochs(TrainArgs.integer("--epochs", v)));
-        TrainArgs.given(batch, v -> b.batch(TrainArgs.integer("--batch", v)));
-        TrainArgs.given(size, v -> b.size(TrainArgs.integer("--size", v)));
-        TrainArgs.given(lr, v -> b.learningRate(TrainArgs.number("--lr", v)));
-        TrainArgs.given(schedule, v -> b.schedule(Schedule.parse(v)));
-        TrainArgs.given(weightDecay, v -> b.weightDecay(TrainArgs.number("--weight-decay", v)));
+        TrainOptions.Builder b = TrainArgs.recipe(epochs, batch, size, lr, schedule, weightDecay, metric, augment, noAugment);
         TrainArgs.given(patience, v -> b.patience(TrainArgs.integer("--patience", v)));
-        TrainArgs.given(metric, b::metric);
         TrainArgs.given(init, b::init);
         TrainArgs.given(checkpointEvery, v -> b.checkpointEvery(TrainArgs.integer("--checkpoint-every", v)));
-        TrainArgs.given(augment, v -> b.augment(Augment.parse(v)));
-        if (noAugment) {
-            b.augment(Augment.NONE);
-        }
         b.freeze(freeze).resume(!fresh).split(TrainArgs.split(seed, val, test, groups));
         TrainResult r = t.train(Path.of(dataset), Path.of(out), b.build(), TrainArgs.printer(e -> System.out.printf(Locale.ROOT,
                 "epoch %3d/%d  loss %.4f  val_loss %.4f  val_%s %.4f  lr %.2g  %.0f img/s  %s  ETA %s%s%n",

@@ -17,6 +17,7 @@ import konomi.api.train.CvOptions;
 import konomi.api.train.CvResult;
 import konomi.api.train.EpochReport;
 import konomi.api.train.TrainListener;
+import konomi.api.train.TrainOptions;
 import konomi.nn.ModelMeta;
 import konomi.nn.Nets;
 import konomi.nn.Tensors;
@@ -24,19 +25,18 @@ import konomi.nn.Tensors;
 /** K folds, each a fresh network trained on the others and measured on its own after every epoch. */
 final class CrossValidation {
     private final Path dataset;
-    private final CvOptions o;
-    private final Hyper h;
+    private final CvOptions cv;
     private final TrainListener listener;
 
     CrossValidation(Path dataset, CvOptions options, TrainListener listener) {
         this.dataset = dataset;
-        this.o = options;
-        this.h = Hyper.of(options);
+        this.cv = options;
         this.listener = listener;
     }
 
     CvResult run() {
-        Dataset data = Dataset.read(dataset, o.groups());
+        TrainOptions o = cv.training(); // how each fold trains; its split's seed makes the folds
+        Dataset data = Dataset.read(dataset, o.split().groups());
         boolean classify = data.task().equals("classification");
         String metricName = TrainingRun.metricName(o.metric(), classify);
         double[] range = classify ? null : new double[] {Loop.min(data.samples()), Loop.max(data.samples())};
@@ -44,31 +44,32 @@ final class CrossValidation {
         int classes = classify ? meta.labels().size() : 0;
         ImageCache all = new ImageCache(data.samples(), Tensors.cropFrom(o.size()), o.workers());
         all.skipped.forEach(s -> listener.message("skipped " + s));
-        Map<String, Integer> foldOf = Split.folds(all.samples, o.folds(), o.seed(), classify);
+        long seed = o.split().seed();
+        Map<String, Integer> foldOf = Split.folds(all.samples, cv.folds(), seed, classify);
         List<CvResult.Fold> folds = new ArrayList<>();
-        for (int k = 0; k < o.folds(); k++) {
+        for (int k = 0; k < cv.folds(); k++) {
             int fold = k;
             ImageCache train = all.subset(s -> foldOf.get(s.group()) != fold), held = all.subset(s -> foldOf.get(s.group()) == fold);
-            listener.message(String.format(Locale.ROOT, "fold %d/%d: train %d, held out %d", k + 1, o.folds(), train.size(), held.size()));
-            MultiLayerNetwork net = Nets.forTraining(Nets.faceNet(meta, o.seed() + k, h.epochSchedule(), o.weightDecay()));
+            listener.message(String.format(Locale.ROOT, "fold %d/%d: train %d, held out %d", k + 1, cv.folds(), train.size(), held.size()));
+            MultiLayerNetwork net = Nets.forTraining(Nets.faceNet(meta, seed + k, Schedules.perEpoch(o), o.weightDecay()));
             Batches tb = new Batches(train, o.size(), classes, net), hb = new Batches(held, o.size(), classes, net);
             List<Double> metric = new ArrayList<>();
             for (int epoch = 1; epoch <= o.epochs(); epoch++) {
                 long e0 = System.nanoTime();
-                double loss = Loop.fitEpoch(net, tb, epoch, h);
+                double loss = Loop.fitEpoch(net, tb, epoch, o);
                 double trainSeconds = (System.nanoTime() - e0) / 1e9;
                 Map<String, Double> v = Loop.measure(net, hb, classes, null, o.batch());
                 double m = v.getOrDefault(metricName, Double.NaN);
                 metric.add(m);
                 double seconds = (System.nanoTime() - e0) / 1e9;
                 listener.epoch(new EpochReport(epoch, o.epochs(), loss, v.get("loss"), metricName + " fold " + (k + 1), m,
-                        h.learningRate(epoch - 1), train.size() / trainSeconds, seconds,
-                        seconds * ((long) (o.folds() - k - 1) * o.epochs() + o.epochs() - epoch), false));
+                        Schedules.learningRate(o, epoch - 1), train.size() / trainSeconds, seconds,
+                        seconds * ((long) (cv.folds() - k - 1) * o.epochs() + o.epochs() - epoch), false));
             }
             folds.add(new CvResult.Fold(k + 1, train.size(), held.size(), metric));
         }
         List<CvResult.EpochStats> stats = CvStats.perEpoch(folds);
-        Path csv = o.output() == null ? null : writeCsv(o.output().resolve("cv.csv"), folds, stats);
+        Path csv = cv.output() == null ? null : writeCsv(cv.output().resolve("cv.csv"), folds, stats);
         return new CvResult(metricName, folds, stats, csv);
     }
 

@@ -17,6 +17,7 @@ import org.nd4j.linalg.dataset.DataSet;
 
 import konomi.api.KonomiException;
 import konomi.api.train.Augment;
+import konomi.api.train.TrainOptions;
 import konomi.util.AtomicFile;
 
 /** The pieces every training service shares: an epoch of fitting, measuring a network, loading and writing files. */
@@ -28,17 +29,17 @@ final class Loop {
      * One epoch: shuffled, augmented batches prepared by a second thread while the network trains; the shuffle
      * depends on seed and epoch only, so a resumed run sees the same order. Returns the mean training loss.
      */
-    static double fitEpoch(MultiLayerNetwork net, Batches batches, int epoch, Hyper h) {
+    static double fitEpoch(MultiLayerNetwork net, Batches batches, int epoch, TrainOptions o) {
         int n = batches.samples().size();
-        SplittableRandom rnd = new SplittableRandom(h.seed() * 7919 + epoch);
+        SplittableRandom rnd = new SplittableRandom(o.split().seed() * 7919 + epoch);
         int[] order = Batches.shuffled(n, rnd.split());
         SplittableRandom aug = rnd.split();
         BlockingQueue<Object> queue = new ArrayBlockingQueue<>(3);
         Object end = new Object();
         Thread producer = new Thread(() -> {
             try {
-                for (int from = 0; from < n; from += h.batch()) {
-                    queue.put(batches.batch(order, from, Math.min(n, from + h.batch()), h.augment(), aug));
+                for (int from = 0; from < n; from += o.batch()) {
+                    queue.put(batches.batch(order, from, Math.min(n, from + o.batch()), o.augment(), aug));
                 }
                 queue.put(end);
             } catch (InterruptedException e) {

@@ -21,6 +21,7 @@ import konomi.api.train.LrFindResult;
 import konomi.api.train.LrFindResult.Row;
 import konomi.api.train.SplitSpec;
 import konomi.api.train.TrainListener;
+import konomi.api.train.TrainOptions;
 import konomi.nn.ModelMeta;
 import konomi.nn.Nets;
 import konomi.nn.Tensors;
@@ -31,16 +32,17 @@ import konomi.nn.Tensors;
  */
 final class LrFinding {
     private final Path dataset;
-    private final LrFindOptions o;
+    private final LrFindOptions lf;
     private final TrainListener listener;
 
     LrFinding(Path dataset, LrFindOptions options, TrainListener listener) {
         this.dataset = dataset;
-        this.o = options;
+        this.lf = options;
         this.listener = listener;
     }
 
     LrFindResult run() {
+        TrainOptions o = lf.training(); // the network's settings; the rates are the test's own
         SplitSpec spec = o.split();
         Dataset data = Dataset.read(dataset, spec.groups());
         boolean classify = data.task().equals("classification");
@@ -50,8 +52,8 @@ final class LrFinding {
         ImageCache train = new ImageCache(split.train(), Tensors.cropFrom(o.size()), o.workers());
         train.skipped.forEach(s -> listener.message("skipped " + s));
         Map<Integer, Double> lrs = new LinkedHashMap<>();
-        for (int i = 0; i < o.steps(); i++) {
-            lrs.put(i, o.minLr() * Math.pow(o.maxLr() / o.minLr(), (double) i / (o.steps() - 1)));
+        for (int i = 0; i < lf.steps(); i++) {
+            lrs.put(i, lf.minLr() * Math.pow(lf.maxLr() / lf.minLr(), (double) i / (lf.steps() - 1)));
         }
         MultiLayerNetwork net = Nets.forTraining(Nets.faceNet(meta, spec.seed(), new MapSchedule(ScheduleType.ITERATION, lrs), o.weightDecay()));
         Batches batches = new Batches(train, o.size(), classify ? meta.labels().size() : 0, net);
@@ -60,7 +62,7 @@ final class LrFinding {
         List<Row> rows = new ArrayList<>();
         double smooth = 0, best = Double.MAX_VALUE;
         boolean diverged = false;
-        for (int i = 0, from = 0; i < o.steps(); i++, from += o.batch()) {
+        for (int i = 0, from = 0; i < lf.steps(); i++, from += o.batch()) {
             if (from + o.batch() > train.size()) {
                 from = 0;
                 order = Batches.shuffled(train.size(), rnd.split());
@@ -77,9 +79,9 @@ final class LrFinding {
                 break;
             }
         }
-        Path csv = o.output() == null ? null : writeCsv(o.output().resolve("lr-find.csv"), rows);
+        Path csv = lf.output() == null ? null : writeCsv(lf.output().resolve("lr-find.csv"), rows);
         return new LrFindResult(rows, rows.get(LrCurve.steepest(rows)).learningRate(), rows.get(LrCurve.lowest(rows)).learningRate(), diverged,
-                LrCurve.plot(rows, o.plotWidth(), o.plotHeight()), csv);
+                LrCurve.plot(rows, lf.plotWidth(), lf.plotHeight()), csv);
     }
 
     static Path writeCsv(Path file, List<Row> rows) {

@@ -42,7 +42,6 @@ final class TrainingRun {
     private final Path dataset;
     private final Path out;
     private final TrainOptions o;
-    private final Hyper h;
     private final TrainListener listener;
     /** Resolves {@code init} (a path or an installed model's name) to a network file, reporting what it chose. */
     private final BiFunction<String, TrainListener, Path> initResolver;
@@ -51,7 +50,6 @@ final class TrainingRun {
         this.dataset = dataset;
         this.out = output.toAbsolutePath();
         this.o = options;
-        this.h = Hyper.of(options);
         this.listener = listener;
         this.initResolver = initResolver;
     }
@@ -120,11 +118,11 @@ final class TrainingRun {
         } else {
             state = new State(meta.task(), meta.labels(), meta.size());
             if (o.init() == null) {
-                net = Nets.faceNet(meta, h.seed(), h.epochSchedule(), o.weightDecay());
+                net = Nets.faceNet(meta, spec.seed(), Schedules.perEpoch(o), o.weightDecay());
             } else {
                 Path base = initResolver.apply(o.init(), listener);
                 MultiLayerNetwork start = Loop.restore(base, false);
-                net = Nets.fromBase(start, meta, h.seed(), h.epochSchedule(), o.weightDecay(), o.freeze());
+                net = Nets.fromBase(start, meta, spec.seed(), Schedules.perEpoch(o), o.weightDecay(), o.freeze());
                 listener.message("starting from " + base + (o.freeze() ? " (feature layers frozen)" : " (all layers fine-tuned)"));
             }
         }
@@ -138,7 +136,7 @@ final class TrainingRun {
                 break;
             }
             long e0 = System.nanoTime();
-            double loss = Loop.fitEpoch(net, trainBatches, epoch, h);
+            double loss = Loop.fitEpoch(net, trainBatches, epoch, o);
             double trainSeconds = (System.nanoTime() - e0) / 1e9;
             Map<String, Double> v = Loop.measure(net, valBatches, classes, null, o.batch());
             double metric = v.get(metricName) == null ? Double.NaN : v.get(metricName);
@@ -152,7 +150,7 @@ final class TrainingRun {
             }
             double seconds = (System.nanoTime() - e0) / 1e9;
             epochSeconds = epochSeconds == 0 ? seconds : 0.7 * epochSeconds + 0.3 * seconds;
-            double lr = h.learningRate(epoch - 1);
+            double lr = Schedules.learningRate(o, epoch - 1);
             state.epoch = epoch;
             state.history.add(new double[] {epoch, loss, v.get("loss"), metric, lr, train.size() / trainSeconds, seconds});
             Loop.writeModel(checkpoint, net, true);

@@ -29,7 +29,9 @@ class OptionsTest {
         assertThat(o.resume()).isTrue();
         assertThat(o.init()).isNull();
         assertThat(CvOptions.defaults().folds()).isEqualTo(5);
+        assertThat(CvOptions.defaults().training()).isEqualTo(o);
         assertThat(LrFindOptions.defaults().steps()).isEqualTo(100);
+        assertThat(LrFindOptions.defaults().training()).isEqualTo(o);
         assertThat(EvalOptions.defaults().overridesSplit()).isFalse();
         assertThat(EvalOptions.defaults().withSeed(1).overridesSplit()).isTrue();
         assertThat(EvalOptions.defaults().withPart(EvalOptions.Part.ALL).overridesSplit()).isTrue();
@@ -48,7 +50,10 @@ class OptionsTest {
     void badValuesAreOneLineErrors() {
         assertThatThrownBy(() -> TrainOptions.builder().learningRate(20).build()).hasMessage("lr must be between 1.0E-7 and 10.0, not 20.0");
         assertThatThrownBy(() -> SplitSpec.defaults().withVal(0.9)).hasMessage("val must be between 0.01 and 0.5, not 0.9");
-        assertThatThrownBy(() -> CvOptions.builder().folds(1).build()).hasMessage("folds must be between 2 and 20, not 1");
+        assertThatThrownBy(() -> new CvOptions(1, TrainOptions.defaults(), null)).hasMessage("folds must be between 2 and 20, not 1");
+        // min and max are checked together, once both are set
+        assertThat(LrFindOptions.builder().minLr(2).maxLr(10).build().minLr()).isEqualTo(2);
+        assertThatThrownBy(() -> LrFindOptions.builder().minLr(2).build()).hasMessage("lr-find needs 0 < min < max, not min 2.0, max 1.0");
         assertThatThrownBy(() -> Augment.parse("rotate")).hasMessage("augment takes crop, flip, jitter, all or none, not 'rotate'");
         assertThatThrownBy(() -> Schedule.parse("linear")).hasMessage("schedule must be one of [cosine, onecycle, step, constant], not 'linear'");
         assertThat(Augment.parse("crop,flip")).isEqualTo(new Augment(true, true, false));
@@ -56,10 +61,11 @@ class OptionsTest {
 
     @Test
     void schedulesStartAtThePeakOrWarmUp() {
-        Hyper cosine = Hyper.of(TrainOptions.builder().epochs(10).build());
-        assertThat(cosine.learningRate(0)).isEqualTo(0.002);
-        assertThat(cosine.learningRate(5)).isCloseTo(0.001, org.assertj.core.api.Assertions.within(1e-12));
-        Hyper one = Hyper.of(TrainOptions.builder().epochs(10).schedule(Schedule.ONECYCLE).build());
-        assertThat(one.learningRate(0)).isCloseTo(0.002 / 25, org.assertj.core.api.Assertions.within(1e-12));
+        TrainOptions cosine = TrainOptions.builder().epochs(10).build();
+        assertThat(Schedules.learningRate(cosine, 0)).isEqualTo(0.002);
+        assertThat(Schedules.learningRate(cosine, 5)).isCloseTo(0.001, org.assertj.core.api.Assertions.within(1e-12));
+        TrainOptions one = TrainOptions.builder().epochs(10).schedule(Schedule.ONECYCLE).build();
+        assertThat(Schedules.learningRate(one, 0)).isCloseTo(0.002 / 25, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(Schedules.perEpoch(one).valueAt(0, 3)).isEqualTo(Schedules.learningRate(one, 3));
     }
 }
