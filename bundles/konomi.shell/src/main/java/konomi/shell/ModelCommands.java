@@ -5,9 +5,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.jar.JarFile;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
@@ -16,7 +14,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-import konomi.util.AtomicFile;
 import konomi.api.KonomiException;
 import konomi.api.model.ModelDescriptor;
 import konomi.api.model.ModelPackager;
@@ -68,37 +65,7 @@ public class ModelCommands {
             @Descriptor("model name for a cascade file (default: the file name)") @Parameter(names = {"-n", "--name"}, absentValue = "") String name,
             @Descriptor("version for a cascade file (becomes part of its name in deploy/)") @Parameter(names = {"-v", "--version"}, absentValue = "1.0.0") String version,
             @Descriptor("model bundle jar or cascade xml") String file) throws IOException, InterruptedException {
-        Path src = Path.of(file);
-        if (!Files.isRegularFile(src)) {
-            throw new KonomiException(file + ": file not found");
-        }
-        String lower = src.getFileName().toString().toLowerCase(Locale.ROOT);
-        Path installed;
-        if (lower.endsWith(".jar")) {
-            checkModelBundle(src);
-            installed = deploy.resolve(src.getFileName());
-        } else if (lower.endsWith(".xml")) {
-            // the extender turns a cascade in deploy/ into a model bundle; name and version come from the file name
-            String n = name.isEmpty() ? lower.substring(0, lower.length() - 4).replaceAll("[^a-z0-9._-]", "-") : name;
-            if (!n.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-                throw new IllegalArgumentException("model name '" + n + "' must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-            }
-            if (!version.matches("\\d+(\\.\\d+){0,2}")) {
-                throw new IllegalArgumentException("--version of a cascade file wants major[.minor[.micro]], got '" + version + "'");
-            }
-            // a name that itself ends in -<number> keeps its version explicit, so it is not read as one
-            boolean plain = version.equals("1.0.0") && !n.matches(".*-\\d+(\\.\\d+){0,2}");
-            installed = deploy.resolve(n + (plain ? "" : "-" + version) + ".xml");
-        } else {
-            throw new KonomiException(file + ": not a model bundle (.jar) or cascade file (.xml)");
-        }
-        if (Files.exists(installed)) {
-            throw new KonomiException(installed + ": already exists in the deploy folder");
-        }
-        try (AtomicFile f = new AtomicFile(installed, false)) { // a dot-named temporary FileInstall ignores until whole
-            Files.copy(src, f.stream());
-            f.commit();
-        }
+        Path installed = packager.install(Path.of(file), name, version);
         ModelStatus s = waitFor(installed);
         System.out.println(installed.getFileName() + ": " + (s == null ? "not picked up yet (is the deploy folder watched?)"
                 : s.descriptor() == null ? s.state() + " " + s.error()
@@ -150,16 +117,6 @@ public class ModelCommands {
             m.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
         }
         return m;
-    }
-
-    private static void checkModelBundle(Path jar) {
-        try (JarFile j = new JarFile(jar.toFile())) {
-            if (j.getManifest() == null || j.getManifest().getMainAttributes().getValue(ModelDescriptor.HEADER) == null) {
-                throw new KonomiException(jar + ": not a model bundle (no " + ModelDescriptor.HEADER + " header)");
-            }
-        } catch (IOException e) {
-            throw new KonomiException(jar + ": not a readable jar: " + e.getMessage());
-        }
     }
 
     /** The model's status once it is loaded (or failed, or waits for a factory); after WAIT_MS whatever it is, or null. */

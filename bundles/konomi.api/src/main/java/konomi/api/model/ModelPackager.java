@@ -23,4 +23,16 @@ public interface ModelPackager {
      */
     Path pack(Path modelFile, String kind, String type, String name, String version, Map<String, String> attributes,
               Path target);
+
+    /**
+     * Installs a model: copies a model bundle jar, or an OpenCV cascade {@code .xml} (which the extender turns into a
+     * model bundle), into the deploy folder in one step. Wait for it with {@link ModelRegistry#settled(Path)}.
+     *
+     * @param file    a model bundle jar or a cascade xml
+     * @param name    for a cascade: the model name, or null for the file name
+     * @param version for a cascade: major[.minor[.micro]], or null for 1.0.0
+     * @return the file in the deploy folder
+     * @throws konomi.api.KonomiException naming the file when it is not a model bundle or cascade, or is already installed
+     */
+    Path install(Path file, String name, String version);
 }
