@@ -19,6 +19,8 @@ import konomi.api.pipeline.Progress;
 import konomi.api.pipeline.ProgressListener;
 import konomi.api.sink.FaceResult;
 import konomi.api.sink.ImageResult;
+import konomi.imaging.boxes.BoxLabels;
+import konomi.imaging.boxes.DetectionMetrics;
 
 /**
  * {@code detect:eval}: runs the pipeline with detection only and matches every detection to the labelled boxes.
@@ -34,7 +36,7 @@ public class Evaluator implements DetectorEvaluator {
         if (!(iou > 0 && iou <= 1)) {
             throw new konomi.api.KonomiException("--iou must be in (0, 1], not " + iou);
         }
-        Map<String, List<Box>> truth = BoxesCsv.read(boxes);
+        Map<String, List<Box>> truth = BoxLabels.read(boxes);
         // an image without labelled boxes has no faces: each of its detections is a false positive
         Map<String, List<Face>> found = new HashMap<>();
         PipelineJob job = new PipelineJob(location, List.of(), detector, false, PipelineJob.DEFAULT_MARGIN, List.of(), null, false, 1);

@@ -1,4 +1,4 @@
-package konomi.pipeline;
+package konomi.imaging.boxes;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,10 +14,23 @@ import konomi.api.Face;
  * Detection quality against labelled boxes, PASCAL VOC style: detections of all images are ranked by
  * confidence, each is a true positive when it overlaps a not yet matched truth box of its image with
  * IoU >= the threshold; AP is the area under the interpolated precision/recall curve (all points).
+ *
+ * @param truths        labelled boxes
+ * @param detections    detections given
+ * @param truePositives detections matched to a labelled box
+ * @param recall        share of labelled boxes found
+ * @param precision     share of detections that are faces
+ * @param ap            average precision
+ * @param ranked        every detection, most confident first, with whether it matched
  */
-record DetectionMetrics(int truths, int detections, int truePositives, double recall, double precision, double ap) {
+public record DetectionMetrics(int truths, int detections, int truePositives, double recall, double precision, double ap,
+                               List<Ranked> ranked) {
 
-    static DetectionMetrics of(Map<String, List<Box>> truth, Map<String, List<Face>> found, double iouThreshold) {
+    /** One detection in the ranking; {@code recall}/{@code precision} are the curve's point after it. */
+    public record Ranked(String image, Face face, boolean truePositive, double recall, double precision) {
+    }
+
+    public static DetectionMetrics of(Map<String, List<Box>> truth, Map<String, List<Face>> found, double iouThreshold) {
         record Det(String image, Face face) {
         }
         List<Det> dets = new ArrayList<>();
@@ -27,6 +40,7 @@ record DetectionMetrics(int truths, int detections, int truePositives, double re
         int n = truth.values().stream().mapToInt(List::size).sum();
         Set<String> matched = new HashSet<>();
         double[] precision = new double[dets.size()], recall = new double[dets.size()];
+        boolean[] hit = new boolean[dets.size()];
         int tp = 0;
         for (int i = 0; i < dets.size(); i++) {
             Det d = dets.get(i);
@@ -43,9 +57,14 @@ record DetectionMetrics(int truths, int detections, int truePositives, double re
             if (best >= 0) {
                 matched.add(d.image + "#" + best);
                 tp++;
+                hit[i] = true;
             }
             precision[i] = (double) tp / (i + 1);
             recall[i] = n == 0 ? 0 : (double) tp / n;
+        }
+        List<Ranked> ranked = new ArrayList<>(dets.size());
+        for (int i = 0; i < dets.size(); i++) {
+            ranked.add(new Ranked(dets.get(i).image, dets.get(i).face, hit[i], recall[i], precision[i]));
         }
         // interpolated precision: the best precision at this recall or beyond (one backward pass)
         for (int i = dets.size() - 2; i >= 0; i--) {
@@ -57,6 +76,17 @@ record DetectionMetrics(int truths, int detections, int truePositives, double re
             prevRecall = recall[i];
         }
         return new DetectionMetrics(n, dets.size(), tp, n == 0 ? 0 : (double) tp / n,
-                dets.isEmpty() ? 0 : (double) tp / dets.size(), ap);
+                dets.isEmpty() ? 0 : (double) tp / dets.size(), ap, List.copyOf(ranked));
+    }
+
+    /** The labelled boxes of one image that no detection of it overlaps with IoU >= the threshold (misses). */
+    public static List<Box> missed(List<Box> truth, List<Face> found, double iouThreshold) {
+        List<Box> missed = new ArrayList<>();
+        for (Box t : truth) {
+            if (found.stream().noneMatch(f -> f.box().iou(t) >= iouThreshold)) {
+                missed.add(t);
+            }
+        }
+        return missed;
     }
 }

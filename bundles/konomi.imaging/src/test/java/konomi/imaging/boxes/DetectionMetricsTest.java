@@ -1,4 +1,4 @@
-package konomi.pipeline;
+package konomi.imaging.boxes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
