@@ -91,7 +91,12 @@ final class TrainArgs {
      */
     static TrainOptions.Builder recipe(String epochs, String batch, String size, String lr, String schedule, String weightDecay,
                                        String metric, String augment, boolean noAugment) {
-        TrainOptions.Builder b = TrainOptions.builder();
+        return recipe(TrainOptions.builder(), epochs, batch, size, lr, schedule, weightDecay, metric, augment, noAugment);
+    }
+
+    /** The same, over the given starting options (e.g. a detector's defaults). */
+    static TrainOptions.Builder recipe(TrainOptions.Builder b, String epochs, String batch, String size, String lr, String schedule,
+                                       String weightDecay, String metric, String augment, boolean noAugment) {
         given(epochs, v -> b.epochs(integer("--epochs", v)));
         given(batch, v -> b.batch(integer("--batch", v)));
         given(size, v -> b.size(integer("--size", v)));

@@ -22,7 +22,7 @@ public class TrainRunCommand {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Trainer trainer;
 
-    @Descriptor("train a face scorer: a classifier from a folder of class folders, or a regressor from a CSV file,score; "
+    @Descriptor("train a face scorer (a classifier from a folder of class folders, or a regressor from a CSV file,score) or, with --task detect, a face detector; "
             + "resumes from --out's last checkpoint; records the split in split.json; then model:package --name <n> <out> makes it a model bundle")
     public void run(
             @Descriptor("output folder (checkpoints, model.zip, model.json, train.csv, metrics.json, split.json)")
@@ -48,6 +48,10 @@ public class TrainRunCommand {
             @Descriptor("augmentations to use: crop, flip, jitter (comma separated), all or none") @Parameter(names = {"--augment"}, absentValue = "") String augment,
             @Descriptor("also keep the weights of every Nth epoch (epoch-NNN.zip); the best is always model.zip")
             @Parameter(names = {"--checkpoint-every"}, absentValue = "") String checkpointEvery,
+            @Descriptor("detect: train a face detector on labelled boxes (boxes.csv or labels/*.txt; split.csv parts kept)")
+            @Parameter(names = {"--task"}, absentValue = "") String task,
+            @Descriptor("more datasets used for training only, comma separated (detector: more boxes, composites)")
+            @Parameter(names = {"--extra"}, absentValue = "") String extra,
             @Descriptor("start over instead of resuming") @Parameter(names = {"--fresh"}, absentValue = "false", presentValue = "true") boolean fresh,
             @Descriptor("dataset folder or CSV") String dataset) {
         if (out.isEmpty()) {
@@ -57,7 +61,10 @@ public class TrainRunCommand {
         if (t == null) {
             throw new KonomiException("no trainer installed (bundle konomi.train)");
         }
-        TrainOptions.Builder b = TrainArgs.recipe(epochs, batch, size, lr, schedule, weightDecay, metric, augment, noAugment);
+        TrainOptions.Builder b = TrainArgs.recipe(task.equals(TrainOptions.DETECT) ? TrainOptions.builder().forDetection() : TrainOptions.builder(),
+                epochs, batch, size, lr, schedule, weightDecay, metric, augment, noAugment);
+        TrainArgs.given(task, b::task);
+        TrainArgs.given(extra, v -> b.extra(java.util.Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).map(Path::of).toList()));
         TrainArgs.given(patience, v -> b.patience(TrainArgs.integer("--patience", v)));
         TrainArgs.given(init, b::init);
         TrainArgs.given(checkpointEvery, v -> b.checkpointEvery(TrainArgs.integer("--checkpoint-every", v)));

@@ -77,7 +77,7 @@ final class Batches {
     }
 
     /** Brightness, contrast (around mid grey) and saturation (around the pixel's luma) on CHW RGB floats. */
-    private static void jitter(float[] x, int off, int plane, float brightness, float contrast, float saturation) {
+    static void jitter(float[] x, int off, int plane, float brightness, float contrast, float saturation) {
         for (int i = 0; i < plane; i++) {
             float r = x[off + i], g = x[off + plane + i], b = x[off + 2 * plane + i];
             float luma = 0.299f * r + 0.587f * g + 0.114f * b;

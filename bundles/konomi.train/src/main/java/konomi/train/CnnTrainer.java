@@ -34,6 +34,9 @@ public class CnnTrainer implements Trainer {
 
     @Override
     public TrainResult train(Path dataset, Path output, TrainOptions options, TrainListener listener) {
+        if (options.detect()) {
+            return new DetectionRun(dataset, output, options, listener, this::resolveInit).run();
+        }
         return new TrainingRun(dataset, output, options, listener, this::resolveInit).run();
     }
 
@@ -49,15 +52,21 @@ public class CnnTrainer implements Trainer {
         }
         ModelRegistry r = registry;
         Optional<Path> file = r == null ? Optional.empty() : r.modelFile("scorer", init);
-        if (file.isEmpty()) {
-            throw new KonomiException("--init " + init + ": no such file, and no installed scorer model of that name (model:list shows them)");
+        String kind = "scorer";
+        if (file.isEmpty() && r != null) {
+            file = r.modelFile("detector", init); // retraining a detector, e.g. on corrected labels
+            kind = "detector";
         }
+        if (file.isEmpty()) {
+            throw new KonomiException("--init " + init + ": no such file, and no installed scorer or detector model of that name (model:list shows them)");
+        }
+        String k = kind;
         // which bundle it came from, for the user; the file itself is what modelFile chose
         r.models().stream().filter(m -> m.state() == ModelStatus.State.ACTIVE && m.descriptor() != null)
-                .map(ModelStatus::descriptor).filter(d -> d.kind().equals("scorer") && d.name().equals(init))
+                .map(ModelStatus::descriptor).filter(d -> d.kind().equals(k) && d.name().equals(init))
                 .max(Comparator.comparing((ModelDescriptor d) -> Version.parseVersion(d.version())))
                 .ifPresentOrElse(d -> listener.message("--init " + init + ": the network of " + d.bundle() + " " + d.version()),
-                        () -> listener.message("--init " + init + ": the network of the installed scorer model"));
+                        () -> listener.message("--init " + init + ": the network of the installed " + k + " model"));
         return file.get();
     }
 }

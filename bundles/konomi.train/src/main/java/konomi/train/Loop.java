@@ -30,7 +30,16 @@ final class Loop {
      * depends on seed and epoch only, so a resumed run sees the same order. Returns the mean training loss.
      */
     static double fitEpoch(MultiLayerNetwork net, Batches batches, int epoch, TrainOptions o) {
-        int n = batches.samples().size();
+        return fitEpoch(net, batches.samples().size(), batches::batch, epoch, o);
+    }
+
+    /** Makes the batch of samples {@code order[from..to)}. */
+    interface BatchMaker {
+        DataSet batch(int[] order, int from, int to, Augment augment, SplittableRandom rnd);
+    }
+
+    /** {@link #fitEpoch(MultiLayerNetwork, Batches, int, TrainOptions)} for any kind of batch. */
+    static double fitEpoch(MultiLayerNetwork net, int n, BatchMaker batches, int epoch, TrainOptions o) {
         SplittableRandom rnd = new SplittableRandom(o.split().seed() * 7919 + epoch);
         int[] order = Batches.shuffled(n, rnd.split());
         SplittableRandom aug = rnd.split();

@@ -22,15 +22,21 @@ import java.util.Objects;
  * @param resume          resume from the output folder's last checkpoint when there is one
  * @param checkpointEvery also keep the weights of every Nth epoch (0: never)
  * @param workers         image-loading threads
+ * @param task            {@code detect} to train a face detector on labelled boxes; null for a scorer (classification or
+ *                        regression, from the dataset's form)
+ * @param extra           more datasets whose every image is used for training only (detection: more boxes, composites)
  */
 public record TrainOptions(int epochs, int batch, int size, double learningRate, Schedule schedule, double weightDecay,
                            int patience, String metric, Augment augment, SplitSpec split, String init, boolean freeze,
-                           boolean resume, int checkpointEvery, int workers) {
+                           boolean resume, int checkpointEvery, int workers, String task, java.util.List<java.nio.file.Path> extra) {
+
+    /** The task of a detector. */
+    public static final String DETECT = "detect";
 
     public TrainOptions {
         Check.range("epochs", epochs, 1, 10_000);
         Check.range("batch", batch, 1, 4096);
-        Check.range("size", size, 16, 512);
+        Check.range("size", size, 16, 1024);
         Check.range("lr", learningRate, 1e-7, 10);
         Objects.requireNonNull(schedule, "schedule");
         Check.range("weight decay", weightDecay, 0, 1);
@@ -41,6 +47,16 @@ public record TrainOptions(int epochs, int batch, int size, double learningRate,
         init = init == null || init.isBlank() ? null : init;
         Check.range("checkpoint every", checkpointEvery, 0, 10_000);
         Check.range("workers", workers, 1, 64);
+        task = task == null || task.isBlank() ? null : task;
+        if (task != null && !task.equals(DETECT)) {
+            throw new IllegalArgumentException("--task must be " + DETECT + " (scorers take their task from the dataset), not " + task);
+        }
+        extra = extra == null ? java.util.List.of() : java.util.List.copyOf(extra);
+    }
+
+    /** Whether this trains a detector. */
+    public boolean detect() {
+        return DETECT.equals(task);
     }
 
     /** 30 epochs, batch 64, 96 px, lr 0.002 cosine, weight decay 1e-4, patience 8, all augmentations, default split. */
@@ -70,6 +86,8 @@ public record TrainOptions(int epochs, int batch, int size, double learningRate,
         b.resume = resume;
         b.checkpointEvery = checkpointEvery;
         b.workers = workers;
+        b.task = task;
+        b.extra = extra;
         return b;
     }
 
@@ -90,6 +108,8 @@ public record TrainOptions(int epochs, int batch, int size, double learningRate,
         private boolean resume = true;
         private int checkpointEvery;
         private int workers = 2;
+        private String task;
+        private java.util.List<java.nio.file.Path> extra = java.util.List.of();
 
         private Builder() {
         }
@@ -169,9 +189,34 @@ public record TrainOptions(int epochs, int batch, int size, double learningRate,
             return this;
         }
 
+        /**
+         * A detector's defaults: 384 px input, batch 16, 60 epochs (patience 15), one-cycle schedule (a warm-up keeps
+         * the YOLO loss from diverging in the first batches), lr 0.002, task {@code detect}.
+         */
+        public Builder forDetection() {
+            size = 384;
+            batch = 16;
+            epochs = 60;
+            patience = 15;
+            schedule = Schedule.ONECYCLE;
+            learningRate = 0.002;
+            task = DETECT;
+            return this;
+        }
+
+        public Builder task(String v) {
+            task = v;
+            return this;
+        }
+
+        public Builder extra(java.util.List<java.nio.file.Path> v) {
+            extra = v;
+            return this;
+        }
+
         public TrainOptions build() {
             return new TrainOptions(epochs, batch, size, learningRate, schedule, weightDecay, patience, metric, augment, split, init,
-                    freeze, resume, checkpointEvery, workers);
+                    freeze, resume, checkpointEvery, workers, task, extra);
         }
     }
 }

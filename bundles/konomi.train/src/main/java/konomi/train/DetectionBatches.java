@@ -1,0 +1,117 @@
+package konomi.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import konomi.api.Box;
+import konomi.api.Image;
+import konomi.api.KonomiException;
+import konomi.api.train.Augment;
+import konomi.imaging.Images;
+import konomi.nn.detect.DetectorMeta;
+import konomi.nn.detect.Placement;
+
+/**
+ * Batches of pictures and YOLO labels. Augmentation places each picture at a random zoom (0.6-1.5 times the
+ * letterbox, so faces are seen smaller and larger than they are, and cut by the input's edges) and offset, mirrors
+ * it, and shifts its colours; without augmentation it is the letterbox detection uses. Labels are what DL4J's
+ * {@code Yolo2OutputLayer} reads: per picture {@code [5, G, G]}, at the cell of each face centre the corners in
+ * cells and the class (1).
+ */
+final class DetectionBatches {
+    /** A face cut by the input's edge is kept as a label when this share of it is still inside. */
+    static final double MIN_VISIBLE = 0.4;
+    private static final double MIN_ZOOM = 0.6, MAX_ZOOM = 1.5;
+
+    private final List<Sample> samples;
+    private final Map<Path, List<Box>> boxes;
+    private final DetectorMeta meta;
+
+    DetectionBatches(List<Sample> samples, Map<Path, List<Box>> boxes, DetectorMeta meta) {
+        this.samples = samples;
+        this.boxes = boxes;
+        this.meta = meta;
+    }
+
+    List<Sample> samples() {
+        return samples;
+    }
+
+    static Image decode(Path file) {
+        try {
+            return Images.decode(file.toString(), Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new KonomiException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    DataSet batch(int[] order, int from, int to, Augment augment, SplittableRandom rnd) {
+        int n = to - from, s = meta.size(), g = meta.grid(), per = 3 * s * s;
+        float[] x = new float[n * per];
+        float[] y = new float[n * 5 * g * g];
+        for (int i = 0; i < n; i++) {
+            Sample sample = samples.get(order[from + i]);
+            Image img = decode(sample.file());
+            Placement p = augment == Augment.NONE || rnd == null ? Placement.letterbox(img.width(), img.height(), s)
+                    : place(img, augment, rnd);
+            p.render(img, x, i * per);
+            if (augment.jitter() && rnd != null) {
+                Batches.jitter(x, i * per, s * s, 0.75f + 0.5f * (float) rnd.nextDouble(), 0.75f + 0.5f * (float) rnd.nextDouble(),
+                        0.6f + 0.8f * (float) rnd.nextDouble());
+            }
+            label(boxes.getOrDefault(sample.file(), List.of()), p, y, i);
+        }
+        INDArray features = Nd4j.create(x, new long[] {n, 3, s, s}, 'c');
+        INDArray labels = Nd4j.create(y, new long[] {n, 5, g, g}, 'c');
+        return new DataSet(features, labels);
+    }
+
+    private Placement place(Image img, Augment augment, SplittableRandom rnd) {
+        int s = meta.size();
+        double base = (double) s / Math.max(img.width(), img.height());
+        double zoom = augment.crop() ? Math.exp(Math.log(MIN_ZOOM) + rnd.nextDouble() * Math.log(MAX_ZOOM / MIN_ZOOM)) : 1;
+        double scale = base * zoom;
+        int rw = (int) Math.round(img.width() * scale), rh = (int) Math.round(img.height() * scale);
+        int dx = augment.crop() ? offset(rw, s, rnd) : 0, dy = augment.crop() ? offset(rh, s, rnd) : 0;
+        return new Placement(s, scale, dx, dy, augment.flip() && rnd.nextBoolean());
+    }
+
+    /** Where a side of {@code r} pixels starts in an input of {@code s}: anywhere it fits, or any cut when it is larger. */
+    private static int offset(int r, int s, SplittableRandom rnd) {
+        return r <= s ? rnd.nextInt(s - r + 1) : -rnd.nextInt(r - s + 1);
+    }
+
+    private void label(List<Box> faces, Placement p, float[] y, int example) {
+        int s = meta.size(), g = meta.grid(), plane = g * g, off = example * 5 * plane;
+        double stride = meta.stride();
+        for (Box b : faces) {
+            double[] c = p.toInput(b);
+            double area = (c[2] - c[0]) * (c[3] - c[1]);
+            double x1 = Math.max(0, c[0]), y1 = Math.max(0, c[1]), x2 = Math.min(s, c[2]), y2 = Math.min(s, c[3]);
+            if (x2 - x1 < 2 || y2 - y1 < 2 || (x2 - x1) * (y2 - y1) < MIN_VISIBLE * area) {
+                continue;
+            }
+            int cx = Math.min(g - 1, (int) ((x1 + x2) / 2 / stride)), cy = Math.min(g - 1, (int) ((y1 + y2) / 2 / stride));
+            int cell = cy * g + cx;
+            // one face per cell (YOLOv2): the larger one wins
+            if (y[off + 4 * plane + cell] > 0
+                    && (y[off + 2 * plane + cell] - y[off + cell]) * (y[off + 3 * plane + cell] - y[off + plane + cell]) * stride * stride
+                    >= (x2 - x1) * (y2 - y1)) {
+                continue;
+            }
+            y[off + cell] = (float) (x1 / stride);
+            y[off + plane + cell] = (float) (y1 / stride);
+            y[off + 2 * plane + cell] = (float) (x2 / stride);
+            y[off + 3 * plane + cell] = (float) (y2 / stride);
+            y[off + 4 * plane + cell] = 1f;
+        }
+    }
+}
