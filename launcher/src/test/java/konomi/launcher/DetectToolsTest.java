@@ -92,6 +92,19 @@ class DetectToolsTest extends FrameworkTest {
     }
 
     @Test
+    void scoreRunWritesTheSameLabelsWithLabels(@TempDir Path tmp) throws Exception {
+        Path labels = tmp.resolve("labels");
+        TestShell.Result r = shell.run("score:run -q --sink none --labels " + labels + " " + PLAIN);
+        assertThat(r.status()).as(r.message()).isZero();
+        assertThat(r.out()).contains("wrote labels into " + labels.toAbsolutePath()).doesNotContain("wrote " + tmp);
+        try (Stream<Path> s = Files.list(labels)) {
+            assertThat(s.filter(p -> p.toString().endsWith(".txt")).count()).isEqualTo(12);
+        }
+        assertThat(labels.resolve("grapeot_119032.txt")).isEmptyFile(); // no face found there
+        assertThat(Files.readAllLines(labels.resolve("xavierjiezou_1.txt"))).hasSize(10);
+    }
+
+    @Test
     void detectEvalComparesDetectorsInOneTable() {
         TestShell.Result single = shell.run("detect:eval " + PLAIN);
         assertThat(single.status()).as(single.message()).isZero();
