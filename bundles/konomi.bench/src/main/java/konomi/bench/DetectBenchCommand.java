@@ -19,8 +19,8 @@ public class DetectBenchCommand {
     @Reference
     private DetectorBench bench;
 
-    @Descriptor("illustrations/s of each installed face detector side by side on the same pictures (decoded once, kept in memory; "
-            + "detection alone timed after warm-up passes), with the process's RSS")
+    @Descriptor("illustrations/s of each installed face detector side by side: the same pictures, decoded once and kept in memory, "
+            + "detection alone timed after warm-up passes; with the process's RSS and heap")
     public void detect(
             @Descriptor("detectors, comma separated (default: every installed one)") @Parameter(names = {"-d", "--detectors"}, absentValue = "") String detectors,
             @Descriptor("timed passes over the folder per detector") @Parameter(names = {"-p", "--passes"}, absentValue = "5") int passes,
