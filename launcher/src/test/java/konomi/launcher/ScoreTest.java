@@ -95,7 +95,7 @@ class ScoreTest extends FrameworkTest {
         }
         TestShell.Result bad = shell.run("score:run --sink json,slack --out " + tmp.resolve("x") + " " + DetectionTest.PLAIN);
         assertThat(bad.status()).isEqualTo(1);
-        assertThat(bad.message()).isEqualTo("no sink named slack; installed: boxes, csv, html, json");
+        assertThat(bad.message()).isEqualTo("no sink named slack; installed: boxes, csv, html, json, labels");
         assertThat(tmp.resolve("x")).doesNotExist();
     }
 

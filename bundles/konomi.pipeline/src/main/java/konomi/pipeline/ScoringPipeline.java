@@ -2,6 +2,7 @@ package konomi.pipeline;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -75,9 +76,14 @@ public class ScoringPipeline implements Pipeline {
         List<Bound<Scorer>> chosenScorers = job.scorers().isEmpty() ? List.of() : scorers.resolve(job.scorers());
         Bound<FaceDetector> detector = job.facesGiven() ? null : detectors.resolve(job.detector());
         ImageSource source = source(job.location());
-        if (!chosenSinks.isEmpty() && job.output() != null && Files.exists(job.output()) && !job.force()) {
-            throw new KonomiException(job.output() + ": already exists (use --force to "
-                    + (Files.isDirectory(job.output()) ? "write into it, or another --out)" : "replace it)"));
+        if (!job.force()) {
+            for (String sink : job.sinks()) {
+                Path out = job.outputOf(sink);
+                if (out != null && Files.exists(out)) {
+                    throw new KonomiException(out + ": already exists (use --force to "
+                            + (Files.isDirectory(out) ? "write into it" + (out.equals(job.output()) ? ", or another --out)" : ")") : "replace it)"));
+                }
+            }
         }
         RunInfo info = new RunInfo(job.location(), job.output(), job.force(), job.facesGiven(), detector == null ? null : detector.ref(),
                 chosenScorers.stream().map(Bound::ref).toList(), job.margin(), job.top(), Instant.now());
@@ -88,8 +94,11 @@ public class ScoringPipeline implements Pipeline {
             run.total = (int) Math.min(Integer.MAX_VALUE, it.getExactSizeIfKnown());
             List<ResultSink.Session> sessions = new ArrayList<>();
             try {
-                for (ResultSink s : chosenSinks) {
-                    sessions.add(s.open(info));
+                for (int i = 0; i < chosenSinks.size(); i++) {
+                    Path out = job.outputOf(job.sinks().get(i));
+                    // a sink with an output of its own sees it as the run's output
+                    sessions.add(chosenSinks.get(i).open(out == info.output() ? info : new RunInfo(info.source(), out, info.force(),
+                            info.facesGiven(), info.detector(), info.scorers(), info.margin(), info.top(), info.started())));
                 }
                 while (it.tryAdvance(item -> run.process(item, sessions))) {
                     // one image per step

@@ -255,4 +255,22 @@ class ScoringPipelineTest {
         assertThat(recorder.summary).isNull();
         assertThat(recorder.closed).isTrue();
     }
+
+    @Test
+    void aSinkWithItsOwnOutputSeesItAsTheRunsOutputAndAnExistingOneIsRefused(@TempDir Path tmp) throws IOException {
+        ScoringPipeline p = pipeline();
+        Recorder other = new Recorder();
+        p.addSink(other, Map.of(ResultSink.NAME, "labels", "service.id", 4L));
+        Path out = tmp.resolve("out"), labels = tmp.resolve("pics/labels");
+        p.run(new PipelineJob("mem:x", List.of(), null, false, 0.25, List.of("rec", "labels"), out, false, 1, Map.of("labels", labels)), null);
+        assertThat(recorder.info.output()).isEqualTo(out);
+        assertThat(other.info.output()).isEqualTo(labels);
+        assertThat(other.results).hasSize(100);
+
+        Files.createDirectories(labels);
+        assertThatThrownBy(() -> p.run(new PipelineJob("mem:x", List.of(), null, false, 0.25, List.of("rec", "labels"), tmp.resolve("new"),
+                false, 1, Map.of("labels", labels)), null)).hasMessage(labels + ": already exists (use --force to write into it)");
+        assertThatThrownBy(() -> new PipelineJob("mem:x", List.of(), null, false, 0.25, List.of("rec"), out, false, 1, Map.of("labels", labels)))
+                .hasMessage("an output is given for sink labels, which the run does not use");
+    }
 }

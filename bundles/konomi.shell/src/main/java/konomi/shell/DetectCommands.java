@@ -2,8 +2,10 @@ package konomi.shell;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.apache.felix.service.command.Descriptor;
@@ -11,6 +13,7 @@ import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import konomi.api.pipeline.DetectionEvalOptions;
 import konomi.api.pipeline.DetectionEvaluation;
 import konomi.api.pipeline.DetectorChoice;
 import konomi.api.pipeline.DetectorEvaluator;
@@ -30,6 +33,9 @@ import konomi.api.sink.ModelRef;
         "osgi.command.scope=detect", "osgi.command.function=run", "osgi.command.function=list",
         "osgi.command.function=use", "osgi.command.function=eval"})
 public class DetectCommands {
+    /** The result sink that writes YOLO text labels (konomi.sink.report). */
+    static final String LABELS_SINK = "labels";
+
     @Reference
     private Pipeline pipeline;
     @Reference
@@ -38,18 +44,31 @@ public class DetectCommands {
     private DetectorChoice detectors;
 
     @Descriptor("find anime faces in every image of a folder (recursive): prints file, face count and boxes "
-            + "(x1,y1,x2,y2@confidence in original pixels); --out writes file,x1,y1,x2,y2,confidence rows")
+            + "(x1,y1,x2,y2@confidence in original pixels); --out writes file,x1,y1,x2,y2,confidence rows; --labels writes "
+            + "YOLO text labels to correct and train on")
     public void run(
             @Descriptor("CSV file to write, one row per face; refuses to replace an existing file without --force")
             @Parameter(names = {"-o", "--out"}, absentValue = "") String out,
-            @Descriptor("replace an existing --out file")
+            @Descriptor("folder to write YOLO labels into: <stem>.txt per image under its relative folder, '0 cx cy w h' "
+                    + "per face (normalised), empty for no face; e.g. pics/labels, which detect:eval and train:run read back")
+            @Parameter(names = {"-l", "--labels"}, absentValue = "") String labels,
+            @Descriptor("replace an existing --out file, write into an existing --labels folder")
             @Parameter(names = {"-f", "--force"}, absentValue = "false", presentValue = "true") boolean force,
             @Descriptor("tab-separated rows without header, for scripts")
             @Parameter(names = {"--no-format"}, absentValue = "false", presentValue = "true") boolean noFormat,
             @Descriptor("folder (or single image) to read") String folder) {
         PrintStream stdout = System.out;
         Table table = new Table("file", "faces", "boxes");
-        PipelineJob job = PipelineJob.detect(folder, out.isEmpty() ? List.of() : List.of("boxes"), out.isEmpty() ? null : Path.of(out), force);
+        List<String> sinks = new ArrayList<>();
+        if (!out.isEmpty()) {
+            sinks.add("boxes");
+        }
+        if (!labels.isEmpty()) {
+            sinks.add(LABELS_SINK);
+        }
+        PipelineJob job = new PipelineJob(folder, List.of(), null, false, PipelineJob.DEFAULT_MARGIN, sinks,
+                out.isEmpty() ? null : Path.of(out), force, PipelineJob.DEFAULT_TOP,
+                labels.isEmpty() ? Map.of() : Map.of(LABELS_SINK, Path.of(labels)));
         PipelineSummary s = pipeline.run(job, new ProgressListener() {
             @Override
             public void progress(Progress progress) {
@@ -70,32 +89,60 @@ public class DetectCommands {
         if (!out.isEmpty()) {
             stdout.println("wrote " + Path.of(out).toAbsolutePath());
         }
+        if (!labels.isEmpty()) {
+            stdout.println("wrote " + s.images() + " label files into " + Path.of(labels).toAbsolutePath());
+        }
         s.messages().forEach(e -> System.err.println("skipped " + e));
     }
 
-    @Descriptor("measure the active detector on labelled images: recall and precision at its settings, and AP "
-            + "over its confidence ranking, matching boxes at IoU >= --iou")
+    @Descriptor("measure detectors on labelled images (the folder's boxes.csv or YOLO labels/): recall and precision at each "
+            + "detector's own settings matching boxes at IoU >= --iou, AP@0.5 and AP@0.3 over its confidence ranking, images/s "
+            + "(decode and detect); with --detectors one row per detector")
     public void eval(
-            @Descriptor("labelled boxes, CSV with header file,x1,y1,x2,y2 (default: <folder>/boxes.csv)")
+            @Descriptor("labelled boxes: a CSV with header file,x1,y1,x2,y2 or a folder with boxes.csv or labels/ (default: the folder itself)")
             @Parameter(names = {"-b", "--boxes"}, absentValue = "") String boxes,
-            @Descriptor("IoU a detection needs to match a labelled box")
+            @Descriptor("detectors to compare, comma separated (detect:list; default: the active one)")
+            @Parameter(names = {"-d", "--detectors"}, absentValue = "") String detectorNames,
+            @Descriptor("IoU a detection needs to match a labelled box, for recall and precision")
             @Parameter(names = {"--iou"}, absentValue = "0.5") double iou,
             @Descriptor("tab-separated rows without header, for scripts")
             @Parameter(names = {"--no-format"}, absentValue = "false", presentValue = "true") boolean noFormat,
             @Descriptor("folder of labelled images") String folder) {
-        DetectionEvaluation m = evaluator.evaluate(folder, boxes.isEmpty() ? Path.of(folder, "boxes.csv") : Path.of(boxes), null, iou, null);
-        String at = String.format(Locale.ROOT, "%.2f", iou);
-        new Table("metric", "value")
-                .row("detector", m.detector().name() + " " + m.detector().version())
-                .row("images", m.images())
-                .row("labelled faces", m.truths())
-                .row("detections", m.detections())
-                .row("true positives", m.truePositives())
-                .row("recall@" + at, String.format(Locale.ROOT, "%.3f", m.recall()))
-                .row("precision@" + at, String.format(Locale.ROOT, "%.3f", m.precision()))
-                .row("AP@" + at, String.format(Locale.ROOT, "%.3f", m.ap()))
-                .print(System.out, !noFormat);
-        m.messages().forEach(e -> System.err.println("skipped " + e));
+        List<String> names = Args.names(detectorNames);
+        List<DetectionEvaluation> all = evaluator.evaluate(new DetectionEvalOptions(folder, boxes.isEmpty() ? null : Path.of(boxes),
+                names, iou, DetectionEvalOptions.DEFAULT_AP_IOUS), null);
+        String at = fixed(iou, 2);
+        if (names.isEmpty()) {
+            DetectionEvaluation m = all.get(0);
+            Table t = new Table("metric", "value")
+                    .row("detector", m.detector().name() + " " + m.detector().version())
+                    .row("images", m.images())
+                    .row("labelled faces", m.truths())
+                    .row("detections", m.detections())
+                    .row("true positives", m.truePositives())
+                    .row("recall@" + at, fixed(m.recall(), 3))
+                    .row("precision@" + at, fixed(m.precision(), 3))
+                    .row("AP@" + at, fixed(m.ap(), 3));
+            m.aps().stream().filter(a -> a.iou() != iou).forEach(a -> t.row("AP@" + fixed(a.iou(), 2), fixed(a.ap(), 3)));
+            t.row("images/s", fixed(m.imagesPerSecond(), 1)).print(System.out, !noFormat);
+        } else {
+            List<String> header = new ArrayList<>(List.of("detector", "version", "images", "faces", "detections"));
+            all.get(0).aps().forEach(a -> header.add("AP@" + fixed(a.iou(), 2)));
+            header.addAll(List.of("recall@" + at, "precision@" + at, "images/s"));
+            Table t = new Table(header.toArray(String[]::new));
+            for (DetectionEvaluation m : all) {
+                List<Object> row = new ArrayList<>(List.of(m.detector().name(), m.detector().version(), m.images(), m.truths(), m.detections()));
+                m.aps().forEach(a -> row.add(fixed(a.ap(), 3)));
+                row.addAll(List.of(fixed(m.recall(), 3), fixed(m.precision(), 3), fixed(m.imagesPerSecond(), 1)));
+                t.row(row.toArray());
+            }
+            t.print(System.out, !noFormat);
+        }
+        all.get(0).messages().forEach(e -> System.err.println("skipped " + e));
+    }
+
+    private static String fixed(double v, int decimals) {
+        return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 
     @Descriptor("list the installed face detectors; * marks the one detect:run and score:run use")

@@ -38,6 +38,8 @@ public class ScoreCommands {
             @Descriptor("rows in the ranked table and images on the contact sheet") @Parameter(names = {"-n", "--top"}, absentValue = "20") int top,
             @Descriptor("margin added around each face box, as a fraction of its size") @Parameter(names = {"--margin"}, absentValue = "0.25") double margin,
             @Descriptor("where results go, comma separated: json, csv, html (installed sinks; none for no files)") @Parameter(names = {"--sink"}, absentValue = "json,csv,html") String sink,
+            @Descriptor("also write YOLO text labels of the detected faces into this folder (as detect:run --labels)")
+            @Parameter(names = {"-l", "--labels"}, absentValue = "") String labels,
             @Descriptor("detector to use for this run (default: the active one, see detect:list)") @Parameter(names = {"-d", "--detector"}, absentValue = "") String detector,
             @Descriptor("no progress bar") @Parameter(names = {"-q", "--quiet"}, absentValue = "false", presentValue = "true") boolean quiet,
             @Descriptor("table as tab-separated rows without header, for scripts") @Parameter(names = {"--no-format"}, absentValue = "false", presentValue = "true") boolean noFormat,
@@ -46,9 +48,13 @@ public class ScoreCommands {
         if (scorerNames.isEmpty()) {
             throw new IllegalArgumentException("--scorer needs at least one scorer name (score:list shows them)");
         }
-        List<String> sinks = sink.equals("none") ? List.of() : Args.names(sink);
+        List<String> sinks = new java.util.ArrayList<>(sink.equals("none") ? List.of() : Args.names(sink));
+        if (!labels.isEmpty() && !sinks.contains(DetectCommands.LABELS_SINK)) {
+            sinks.add(DetectCommands.LABELS_SINK);
+        }
         Path dir = Path.of(out.isEmpty() ? "konomi-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) : out);
-        PipelineJob job = new PipelineJob(folder, scorerNames, detector.isEmpty() ? null : detector, faces, margin, sinks, dir, force, top);
+        PipelineJob job = new PipelineJob(folder, scorerNames, detector.isEmpty() ? null : detector, faces, margin, sinks, dir, force, top,
+                labels.isEmpty() ? java.util.Map.of() : java.util.Map.of(DetectCommands.LABELS_SINK, Path.of(labels)));
         PrintStream stdout = System.out;
         ProgressLine progress = ProgressLine.forTerminal(quiet);
         PipelineSummary s;
@@ -65,8 +71,12 @@ public class ScoreCommands {
         t.print(stdout, !noFormat);
         stdout.printf(Locale.ROOT, "%d images, %d faces, %d errors in %.2f s (%.1f images/s, %.1f faces/s)%n", s.images(), s.faces(),
                 s.errors(), s.seconds(), s.imagesPerSecond(), s.facesPerSecond());
-        if (!sinks.isEmpty()) {
-            stdout.println("wrote " + dir.toAbsolutePath() + " (" + String.join(", ", sinks) + ")");
+        List<String> inDir = sinks.stream().filter(n -> dir.equals(job.outputOf(n))).toList();
+        if (!inDir.isEmpty()) {
+            stdout.println("wrote " + dir.toAbsolutePath() + " (" + String.join(", ", inDir) + ")");
+        }
+        if (!labels.isEmpty()) {
+            stdout.println("wrote labels into " + Path.of(labels).toAbsolutePath());
         }
         s.messages().forEach(e -> System.err.println("error " + e));
         if (s.errors() > s.messages().size()) {

@@ -1,21 +1,21 @@
 package konomi.api.pipeline;
 
-import java.nio.file.Path;
+import java.util.List;
 
 import org.osgi.annotation.versioning.ProviderType;
 
-/** Measures a detector against labelled face boxes ({@code detect:eval}). */
+/** Measures detectors against labelled face boxes ({@code detect:eval}). */
 @ProviderType
 public interface DetectorEvaluator {
     /**
-     * Runs the detector over the images and matches its detections to the labelled boxes.
+     * Runs each detector once over the images (detection only) and matches its detections to the labelled boxes:
+     * recall and precision at {@link DetectionEvalOptions#iou()}, AP at each of {@link DetectionEvalOptions#apIous()}
+     * from the same detections.
      *
-     * @param location folder of labelled images
-     * @param boxes    CSV with header {@code file,x1,y1,x2,y2} in original pixels
-     * @param detector detector name, or null for the active one
-     * @param iou      overlap a detection needs to match a labelled box
-     * @param listener progress; may be null
-     * @throws konomi.api.KonomiException naming the file and line when the boxes file is unusable
+     * @param listener progress and results of every pass, detector after detector; may be null
+     * @return one evaluation per detector, in the order asked for
+     * @throws konomi.api.KonomiException naming the file and line when the labels are unusable, or, before any
+     *                                    detector runs, naming an unknown detector and listing the installed ones
      */
-    DetectionEvaluation evaluate(String location, Path boxes, String detector, double iou, ProgressListener listener);
+    List<DetectionEvaluation> evaluate(DetectionEvalOptions options, ProgressListener listener);
 }

@@ -1,7 +1,9 @@
 package konomi.api.pipeline;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import konomi.api.KonomiException;
 
@@ -18,9 +20,12 @@ import konomi.api.KonomiException;
  * @param output     where sinks write (see {@link konomi.api.sink.RunInfo#output()}); null when no sink writes files
  * @param force      write into an existing output
  * @param top        how many of the best images the summary (and the contact sheet) keeps, at least 1
+ * @param sinkOutputs where a given sink writes instead of {@code output}, by sink name (e.g. {@code labels} to the
+ *                    folder {@code detect:run --labels} names); may be empty. Each of these is refused when it exists
+ *                    without {@code force}, as {@code output} is
  */
 public record PipelineJob(String location, List<String> scorers, String detector, boolean facesGiven, double margin,
-                          List<String> sinks, Path output, boolean force, int top) {
+                          List<String> sinks, Path output, boolean force, int top, Map<String, Path> sinkOutputs) {
     public static final double DEFAULT_MARGIN = 0.25;
     public static final int DEFAULT_TOP = 20;
 
@@ -30,12 +35,29 @@ public record PipelineJob(String location, List<String> scorers, String detector
         }
         scorers = scorers == null ? List.of() : List.copyOf(scorers);
         sinks = sinks == null ? List.of() : List.copyOf(sinks);
+        sinkOutputs = sinkOutputs == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sinkOutputs));
+        for (String s : sinkOutputs.keySet()) {
+            if (!sinks.contains(s)) {
+                throw new KonomiException("an output is given for sink " + s + ", which the run does not use");
+            }
+        }
         if (top < 1) {
             throw new KonomiException("--top must be at least 1, not " + top);
         }
         if (!(margin >= 0 && margin <= 2)) {
             throw new KonomiException("--margin must be between 0 and 2, not " + margin);
         }
+    }
+
+    /** A job whose sinks all write to {@code output}. */
+    public PipelineJob(String location, List<String> scorers, String detector, boolean facesGiven, double margin,
+                       List<String> sinks, Path output, boolean force, int top) {
+        this(location, scorers, detector, facesGiven, margin, sinks, output, force, top, Map.of());
+    }
+
+    /** Where the named sink writes: its own output if the job gives one, else {@link #output()}. */
+    public Path outputOf(String sink) {
+        return sinkOutputs.getOrDefault(sink, output);
     }
 
     /** Detection only: every face of every image, no scorer, results to the given sinks. */

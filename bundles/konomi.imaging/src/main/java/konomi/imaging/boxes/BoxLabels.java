@@ -27,7 +27,8 @@ import konomi.imaging.ImageHeader;
  * <ul>
  * <li>{@code boxes.csv} with header {@code file,x1,y1,x2,y2};</li>
  * <li>YOLO text labels: {@code labels/<stem>.txt} next to the images (in the folder itself or in {@code images/}),
- * one {@code class cx cy w h} line per box, normalised to the image size; an empty or missing file means no face.</li>
+ * one {@code class cx cy w h} line per box, normalised to the image size; an empty or missing file means no face.
+ * Images in sub-folders have theirs under the same sub-folder: {@code sub/a.jpg} → {@code labels/sub/a.txt}.</li>
  * </ul>
  */
 public final class BoxLabels {
@@ -89,17 +90,20 @@ public final class BoxLabels {
     }
 
     /**
-     * Boxes from YOLO labels: every image of {@code dataset} (or of {@code dataset/images}) with its
-     * {@code labels/<stem>.txt}; images without a label file have no face. Image sizes come from the headers.
+     * Boxes from YOLO labels: every image of {@code dataset} (or of {@code dataset/images}), sub-folders included
+     * (as the folder source reads them; the {@code labels} folder itself left out), with its {@code labels/<relative stem>.txt};
+     * images without a label file have no face. Image sizes come from the headers.
      */
     public static Map<String, List<Box>> readYolo(Path dataset) {
         Path labels = dataset.resolve("labels");
         Path images = Files.isDirectory(dataset.resolve("images")) ? dataset.resolve("images") : dataset;
         String prefix = images.equals(dataset) ? "" : "images/";
         Map<String, List<Box>> boxes = new LinkedHashMap<>();
-        try (Stream<Path> files = Files.list(images)) {
-            for (Path image : files.filter(BoxLabels::isImage).sorted().toList()) {
-                String name = image.getFileName().toString();
+        try (Stream<Path> files = Files.walk(images, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+            List<Path> found = files.filter(p -> !p.startsWith(labels)).filter(BoxLabels::isImage)
+                    .sorted(java.util.Comparator.comparing(p -> images.relativize(p).toString())).toList();
+            for (Path image : found) {
+                String name = images.relativize(image).toString().replace('\\', '/');
                 Path txt = labels.resolve(stem(name) + ".txt");
                 List<Box> list = new ArrayList<>();
                 if (Files.isRegularFile(txt)) {
@@ -126,7 +130,7 @@ public final class BoxLabels {
                 }
                 boxes.put(prefix + name, list);
             }
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new KonomiException(images + ": cannot list: " + e.getMessage(), e);
         }
         return boxes;
