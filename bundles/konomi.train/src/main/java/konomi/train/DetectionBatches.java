@@ -34,6 +34,15 @@ final class DetectionBatches {
     private final List<Sample> samples;
     private final Map<Path, List<Box>> boxes;
     private final DetectorMeta meta;
+    /**
+     * Every picture shrunk once to what the largest zoom needs and kept as a JPEG (about 60 KB): decoding a
+     * 1024 px original for every batch cost as much CPU as training the network on it.
+     */
+    private final Map<Path, Shrunk> cache = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A picture shrunk by {@code factor}, JPEG-encoded. */
+    private record Shrunk(byte[] jpeg, double factor) {
+    }
 
     DetectionBatches(List<Sample> samples, Map<Path, List<Box>> boxes, DetectorMeta meta) {
         this.samples = samples;
@@ -59,19 +68,45 @@ final class DetectionBatches {
         float[] y = new float[n * 5 * g * g];
         for (int i = 0; i < n; i++) {
             Sample sample = samples.get(order[from + i]);
-            Image img = decode(sample.file());
-            Placement p = augment == Augment.NONE || rnd == null ? Placement.letterbox(img.width(), img.height(), s)
-                    : place(img, augment, rnd);
+            boolean augmented = augment != Augment.NONE && rnd != null;
+            Image img;
+            double factor = 1;
+            if (augmented) {
+                Shrunk sh = cache.computeIfAbsent(sample.file(), this::shrink);
+                img = Images.decode(sample.id(), sh.jpeg());
+                factor = sh.factor();
+            } else {
+                img = decode(sample.file()); // validation sees exactly what detection sees
+            }
+            Placement p = augmented ? place(img, augment, rnd) : Placement.letterbox(img.width(), img.height(), s);
             p.render(img, x, i * per);
             if (augment.jitter() && rnd != null) {
                 Batches.jitter(x, i * per, s * s, 0.75f + 0.5f * (float) rnd.nextDouble(), 0.75f + 0.5f * (float) rnd.nextDouble(),
                         0.6f + 0.8f * (float) rnd.nextDouble());
             }
-            label(boxes.getOrDefault(sample.file(), List.of()), p, y, i);
+            label(scaled(boxes.getOrDefault(sample.file(), List.of()), factor), p, y, i);
         }
         INDArray features = Nd4j.create(x, new long[] {n, 3, s, s}, 'c');
         INDArray labels = Nd4j.create(y, new long[] {n, 5, g, g}, 'c');
         return new DataSet(features, labels);
+    }
+
+    private Shrunk shrink(Path file) {
+        Image img = decode(file);
+        double factor = Math.min(1, meta.size() * MAX_ZOOM / Math.max(img.width(), img.height()));
+        Image small = factor < 1 ? Images.resize(img, Math.max(1, (int) Math.round(img.width() * factor)),
+                Math.max(1, (int) Math.round(img.height() * factor))) : img;
+        // the true factor per axis differs from the asked one by rounding; the larger side decides
+        double actual = factor < 1 ? (double) Math.max(small.width(), small.height()) / Math.max(img.width(), img.height()) : 1;
+        return new Shrunk(Images.jpeg(small, 95), actual);
+    }
+
+    private static List<Box> scaled(List<Box> boxes, double f) {
+        if (f == 1) {
+            return boxes;
+        }
+        return boxes.stream().map(b -> new Box((int) Math.round(b.x1() * f), (int) Math.round(b.y1() * f), (int) Math.round(b.x2() * f),
+                (int) Math.round(b.y2() * f))).toList();
     }
 
     private Placement place(Image img, Augment augment, SplittableRandom rnd) {
