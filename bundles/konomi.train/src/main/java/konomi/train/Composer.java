@@ -92,9 +92,9 @@ final class Composer {
 
     // ---- backgrounds
 
-    /** A grid of non-face patches, 1 to 4 along the shorter side, each maybe mirrored. */
+    /** A grid of non-face patches, 2 to 5 along the shorter side (so not blown up too far), each maybe mirrored. */
     private byte[] mosaic(SplittableRandom rng, int w, int h) {
-        int k = 1 + rng.nextInt(4);
+        int k = 2 + rng.nextInt(4);
         int cell = (int) Math.ceil(Math.min(w, h) / (double) k);
         byte[] px = new byte[w * h * 3];
         for (int y0 = 0; y0 < h; y0 += cell) {
@@ -234,6 +234,8 @@ final class Composer {
         double brightness = -20 + 40 * rng.nextDouble();
         // mask: an ellipse 1.2-1.45 times the tight box, opaque out to the middles of the box's sides
         double ellipse = 1.2 + 0.25 * rng.nextDouble(), feather = (0.6 + 0.4 * rng.nextDouble()) * (1 - 1 / ellipse);
+        // a quarter of the faces slightly blurred, so that sharpness alone does not tell a pasted face
+        double blur = rng.nextDouble() < 0.25 ? 0.5 + rng.nextDouble() : 0;
 
         // crop point p -> A (p - c) + centre, c = the tight box's centre; A = scale * rotation * mirror
         double a = scale * Math.cos(angle) * flip, b = -scale * Math.sin(angle);
@@ -262,7 +264,7 @@ final class Composer {
                 Image coloured = colour(crop, hue, saturation, contrast, brightness);
                 byte[] mask = ellipseMask(cw, ch, (tx1 + tx2) / 2, (ty1 + ty2) / 2, ellipse * (tx2 - tx1) / 2,
                         ellipse * (ty2 - ty1) / 2, feather);
-                paste(px, w, coloured, mask, fp, a, b, c, d, cx - (a * ccx + b * ccy), cy - (c * ccx + d * ccy));
+                paste(px, w, coloured, mask, fp, a, b, c, d, cx - (a * ccx + b * ccy), cy - (c * ccx + d * ccy), blur);
             }
             labels.add(new Box(bx1, by1, bx2, by2));
             footprints.add(fp);
@@ -296,10 +298,10 @@ final class Composer {
 
     /**
      * Warps the crop and its mask into the footprint (crop point p lands on (a b; c d) p + (e, f) in the picture)
-     * and blends them in.
+     * and blends them in; {@code blur} &gt; 0 blurs the warped face with that sigma (pixels) first.
      */
     private static void paste(byte[] px, int w, Image crop, byte[] mask, Box fp, double a, double b, double c, double d,
-            double e, double f) {
+            double e, double f, double blur) {
         int rw = fp.width(), rh = fp.height();
         if (rw <= 0 || rh <= 0) {
             return;
@@ -315,6 +317,11 @@ final class Composer {
             }
             opencv_imgproc.warpAffine(src, warped, affine, size, opencv_imgproc.INTER_LINEAR, BORDER_REPLICATE, zero);
             opencv_imgproc.warpAffine(m, warpedMask, affine, size, opencv_imgproc.INTER_LINEAR, BORDER_CONSTANT, zero);
+            if (blur > 0) {
+                try (Size auto = new Size(0, 0)) {
+                    opencv_imgproc.GaussianBlur(warped, warped, auto, blur, blur, BORDER_REPLICATE);
+                }
+            }
             face = Images.fromMat("face", warped).pixels();
             alpha = Images.fromMat("mask", warpedMask).pixels();
         }
