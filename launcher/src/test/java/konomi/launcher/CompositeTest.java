@@ -29,7 +29,8 @@ class CompositeTest extends FrameworkTest {
         for (String f : List.of("00000.jpg", "00001.jpg", "00002.jpg")) {
             assertThat(out.resolve("images").resolve(f)).isNotEmptyFile();
         }
-        assertThat(shell.run("help").out()).contains("train:composite");
+        assertThat(shell.run("help").out()).containsPattern("(?m)^  train:composite\\s+make detector training pictures$");
+        assertThat(shell.run("help train:composite").out()).contains("--out", "--seed", "--data", "--negatives");
     }
 
     @Test

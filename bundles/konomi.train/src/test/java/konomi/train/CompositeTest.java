@@ -69,13 +69,13 @@ class CompositeTest {
 
     @Test
     void boxesLieInsideTheirPicturesAndReadBack() throws Exception {
-        CompositeResult r = new FaceCompositor().compose(options("a", 20, 3).build(), null);
+        CompositeResult r = new FaceCompositor().compose(options("a", 12, 3).build(), null);
         Map<String, List<Box>> labels = BoxLabels.read(r.output());
         assertThat(Files.readAllLines(r.boxes()).get(0)).isEqualTo("file,x1,y1,x2,y2");
-        assertThat(labels.values().stream().mapToInt(List::size).sum()).isEqualTo(r.faces()).isGreaterThanOrEqualTo(20);
-        assertThat(labels).hasSize(20 - r.negatives());
+        assertThat(labels.values().stream().mapToInt(List::size).sum()).isEqualTo(r.faces()).isGreaterThanOrEqualTo(12);
+        assertThat(labels).hasSize(12 - r.negatives());
         try (Stream<Path> s = Files.list(r.output().resolve("images"))) {
-            assertThat(s.count()).isEqualTo(20);
+            assertThat(s.count()).isEqualTo(12);
         }
         for (var e : labels.entrySet()) {
             ImageHeader h = ImageHeader.read(Files.readAllBytes(r.output().resolve(e.getKey())));
@@ -97,10 +97,10 @@ class CompositeTest {
 
     @Test
     void facesArePastedWhereTheBoxesAreAndNowhereElse() {
-        CompositeOptions o = options("x", 10, 7).build();
+        CompositeOptions o = options("x", 8, 7).build();
         Composer composer = new Composer(new CompositeData(DATA), o);
         int boxes = 0;
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 8; i++) {
             Composer.Picture with = composer.render(i, true), without = composer.render(i, false);
             assertThat(without.boxes()).isEqualTo(with.boxes());
             Image p = with.image(), q = without.image();
@@ -126,7 +126,7 @@ class CompositeTest {
                 }
             }
         }
-        assertThat(boxes).isGreaterThanOrEqualTo(10);
+        assertThat(boxes).isGreaterThanOrEqualTo(8);
     }
 
     private static double meanDifference(Image p, Image q, Box b) {
