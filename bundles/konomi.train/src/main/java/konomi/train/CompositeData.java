@@ -24,24 +24,29 @@ import konomi.imaging.boxes.BoxLabels;
 final class CompositeData {
 
     /**
-     * A set of face crops and where its tight face box (brows or fringe to chin, as the box sets label faces) lies
-     * inside a crop, as fractions of the crop's width and height. Chosen by drawing candidate boxes on a few dozen
-     * crops of each set next to boxes of anime_face_boxes: the box sets' faces are about square (median height/width
-     * 0.99), spanning the cheeks plus a little hair at the sides, from the fringe to the chin.
+     * A set of face crops and where its tight face box (fringe to chin, as the box sets label faces) lies inside a
+     * crop, as fractions of the crop's width and height. Chosen by drawing candidate boxes on a few dozen crops of each
+     * set next to boxes of anime_face_boxes (train part): those boxes are about square (median height/width 0.99), run
+     * from the top of the fringe to the chin, span the cheeks plus a little hair on either side, and put the eyes at
+     * 45-50% of their height. In the crops:
      * <ul>
-     * <li>holoen20 (128 px, Danbooru crops cut close): the face fills most of the crop, fringe at about 18%, chin at
-     * about 90% of the height, cheeks at 12-88% of the width;</li>
-     * <li>moeimouto10 (160 px, nagadomi's detector crops with a wide margin of hair): fringe at about 28%, chin at
-     * about 86%, cheeks at 20-80%;</li>
-     * <li>patches64/face (64 px, lbpcascade_animeface crops of getchu portraits): fringe at about 12%, chin at about
-     * 88%, cheeks at 10-90%.</li>
+     * <li>holoen20 (128 px, Danbooru crops cut close, face filling the crop): fringe at about 15%, chin at about 90%
+     * of the height, cheeks and side hair at 10-90% of the width;</li>
+     * <li>moeimouto10 (160 px, nagadomi's detector crops with a wide margin of hair): fringe at about 31%, chin at
+     * about 88%, 22-78% across;</li>
+     * <li>patches64/face (64 px, lbpcascade_animeface crops of getchu portraits): top of the fringe at about 9%, chin
+     * at about 88%, 8-92% across.</li>
      * </ul>
+     * Cross-check with the shipped cascade as a common ruler: on anime_face_boxes (train part) its boxes are 1.07x the
+     * hand labels, centred 0.13 box heights lower; on composites of one set each (no rotation) 1.25-1.34x these labels
+     * for holoen20 and patches64 and 0.74-0.88x for moeimouto10, centred 0.28 heights lower (down at the eyes). The
+     * cascade judges pasted crops too unevenly to set the fractions by it; they stay the ones chosen by eye.
      * {@code maxUpscale} keeps small crops from being blown up into blurry faces (which would teach "blurry = face").
      */
     enum FaceSet {
-        HOLOEN20("anime_faces_holoen20", 0.12, 0.18, 0.88, 0.90, 4.0, 0.45),
-        MOEIMOUTO10("anime_faces_moeimouto10", 0.20, 0.28, 0.80, 0.86, 4.0, 0.20),
-        PATCHES64("anime_face_patches64/face", 0.10, 0.12, 0.90, 0.88, 2.5, 0.35);
+        HOLOEN20("anime_faces_holoen20", 0.10, 0.15, 0.90, 0.90, 4.0, 0.45),
+        MOEIMOUTO10("anime_faces_moeimouto10", 0.22, 0.31, 0.78, 0.88, 4.0, 0.20),
+        PATCHES64("anime_face_patches64/face", 0.08, 0.09, 0.92, 0.88, 2.5, 0.35);
 
         final String folder;
         final double fx1, fy1, fx2, fy2, maxUpscale, weight;
