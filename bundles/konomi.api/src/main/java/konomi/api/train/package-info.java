@@ -1,6 +1,6 @@
 /**
- * Training networks: separate services to train, cross-validate, find a learning rate and evaluate, each
- * taking typed options and returning typed results (unstable until 1.0).
+ * Training networks: separate services to train, cross-validate, find a learning rate, evaluate and make composite
+ * detector pictures, each taking typed options and returning typed results (unstable until 1.0).
  */
 @Export
 @Version("0.5.0")
