@@ -292,6 +292,7 @@ final class DetectionEvaluation {
         plot.getRangeAxis().setRange(0, 1.02);
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer();
         r.setSeriesShapesVisible(0, false);
+        r.setSeriesPaint(0, new Color(40, 80, 200));
         r.setSeriesStroke(0, new BasicStroke(2f));
         for (int s = 1; s < c.getSeriesCount(); s++) {
             r.setSeriesLinesVisible(s, false);
@@ -344,7 +345,8 @@ final class DetectionEvaluation {
             }
             for (Face f : detections) {
                 rect(mat, f.box(), colour, thick);
-                try (Point at = new Point(Math.max(0, f.box().x1()), Math.max((int) (14 * fontScale), f.box().y1() - thick))) {
+                // inside the box's top left corner, so that the cut keeps it
+                try (Point at = new Point(Math.max(0, f.box().x1()) + 2 * thick, Math.max(0, f.box().y1()) + (int) (22 * fontScale) + thick)) {
                     opencv_imgproc.putText(mat, String.format(Locale.ROOT, "%.2f", f.confidence()), at, opencv_imgproc.FONT_HERSHEY_SIMPLEX,
                             fontScale, colour, Math.max(1, thick / 2), opencv_imgproc.LINE_AA, false);
                 }
