@@ -64,7 +64,7 @@ record DetectionData(List<Sample> train, List<Sample> val, List<Sample> test, Ma
     }
 
     /** Every labelled picture of a dataset, with its boxes put in {@code boxes}; ids are the labels' relative paths. */
-    private static List<Sample> samples(Path dataset, String prefix, Map<Path, List<Box>> boxes) {
+    static List<Sample> samples(Path dataset, String prefix, Map<Path, List<Box>> boxes) {
         Map<String, List<Box>> labels = BoxLabels.read(dataset);
         Path root = Files.isDirectory(dataset) ? dataset : dataset.toAbsolutePath().getParent();
         List<Sample> out = new ArrayList<>();

@@ -79,12 +79,12 @@ class InitTest {
         assertThat(t.resolveInit("character", listener)).isEqualTo(extracted);
         assertThat(said).containsExactly("--init character: the network of konomi.model.character 1.10.0");
         assertThatThrownBy(() -> t.resolveInit("nosuch", listener))
-                .hasMessage("--init nosuch: no such file, and no installed scorer model of that name (model:list shows them)");
+                .hasMessage("--init nosuch: no such file, and no installed scorer or detector model of that name (model:list shows them)");
     }
 
     @Test
     void withoutARegistryANameIsUnknown() {
         assertThatThrownBy(() -> new CnnTrainer().resolveInit("character", listener))
-                .hasMessage("--init character: no such file, and no installed scorer model of that name (model:list shows them)");
+                .hasMessage("--init character: no such file, and no installed scorer or detector model of that name (model:list shows them)");
     }
 }

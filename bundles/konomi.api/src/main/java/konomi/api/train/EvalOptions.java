@@ -18,10 +18,12 @@ import java.util.OptionalLong;
  * @param groups  groups CSV, instead of the recorded one
  * @param top     images shown among the top losses
  * @param output  report folder, or null for {@code <model folder>/eval}
- * @param workers image-loading threads
+ * @param workers   image-loading threads
+ * @param threshold for a detector: a confidence threshold to report recall and precision at, besides the model's own
+ *                  (since 0.6)
  */
 public record EvalOptions(Part part, OptionalLong seed, OptionalDouble val, OptionalDouble test, Optional<Path> groups, int top,
-                          Path output, int workers) {
+                          Path output, int workers, OptionalDouble threshold) {
 
     /** Which images are measured. */
     public enum Part {
@@ -41,6 +43,14 @@ public record EvalOptions(Part part, OptionalLong seed, OptionalDouble val, Opti
         test.ifPresent(v -> Check.range("test", v, 0, 0.5));
         Check.range("top", top, 0, 10_000);
         Check.range("workers", workers, 1, 64);
+        threshold = threshold == null ? OptionalDouble.empty() : threshold;
+        threshold.ifPresent(v -> Check.range("threshold", v, 0, 1));
+    }
+
+    /** The options without a detector threshold (as before 0.6). */
+    public EvalOptions(Part part, OptionalLong seed, OptionalDouble val, OptionalDouble test, Optional<Path> groups, int top, Path output,
+                       int workers) {
+        this(part, seed, val, test, groups, top, output, workers, OptionalDouble.empty());
     }
 
     /** The recorded test part, 12 top losses, the default report folder. */
@@ -55,34 +65,39 @@ public record EvalOptions(Part part, OptionalLong seed, OptionalDouble val, Opti
     }
 
     public EvalOptions withPart(Part v) {
-        return new EvalOptions(v, seed, val, test, groups, top, output, workers);
+        return new EvalOptions(v, seed, val, test, groups, top, output, workers, threshold);
     }
 
     public EvalOptions withSeed(long v) {
-        return new EvalOptions(part, OptionalLong.of(v), val, test, groups, top, output, workers);
+        return new EvalOptions(part, OptionalLong.of(v), val, test, groups, top, output, workers, threshold);
     }
 
     public EvalOptions withVal(double v) {
-        return new EvalOptions(part, seed, OptionalDouble.of(v), test, groups, top, output, workers);
+        return new EvalOptions(part, seed, OptionalDouble.of(v), test, groups, top, output, workers, threshold);
     }
 
     public EvalOptions withTest(double v) {
-        return new EvalOptions(part, seed, val, OptionalDouble.of(v), groups, top, output, workers);
+        return new EvalOptions(part, seed, val, OptionalDouble.of(v), groups, top, output, workers, threshold);
     }
 
     public EvalOptions withGroups(Path v) {
-        return new EvalOptions(part, seed, val, test, Optional.of(v), top, output, workers);
+        return new EvalOptions(part, seed, val, test, Optional.of(v), top, output, workers, threshold);
     }
 
     public EvalOptions withTop(int v) {
-        return new EvalOptions(part, seed, val, test, groups, v, output, workers);
+        return new EvalOptions(part, seed, val, test, groups, v, output, workers, threshold);
     }
 
     public EvalOptions withOutput(Path v) {
-        return new EvalOptions(part, seed, val, test, groups, top, v, workers);
+        return new EvalOptions(part, seed, val, test, groups, top, v, workers, threshold);
     }
 
     public EvalOptions withWorkers(int v) {
-        return new EvalOptions(part, seed, val, test, groups, top, output, v);
+        return new EvalOptions(part, seed, val, test, groups, top, output, v, threshold);
+    }
+
+    /** @since 0.6 */
+    public EvalOptions withThreshold(double v) {
+        return new EvalOptions(part, seed, val, test, groups, top, output, workers, OptionalDouble.of(v));
     }
 }
