@@ -22,8 +22,8 @@ class DetectionTest extends FrameworkTest {
 
     /** These figures are the cascade's: pin it (the default detector is the CNN detector yolo). */
     @org.junit.jupiter.api.BeforeAll
-    static void cascade() {
-        assertThat(shell.run("detect:use animeface").status()).isZero();
+    static void cascade() throws Exception {
+        useCascade();
     }
 
     @Test

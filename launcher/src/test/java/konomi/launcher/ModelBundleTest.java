@@ -31,9 +31,8 @@ class ModelBundleTest extends FrameworkTest {
     /** Hot-deploy times are measured once the models of start-up are loaded (the extender loads in the background). */
     @BeforeAll
     static void startUpModelsLoaded() throws Exception {
-        registryCall((registry, api) -> api.loadClass("konomi.api.model.ModelRegistry").getMethod("idle").invoke(registry));
         // the comparisons below are against the cascade (the default detector is the CNN detector yolo)
-        assertThat(shell.run("detect:use animeface").status()).isZero();
+        useCascade();
     }
 
     @Test

@@ -110,8 +110,10 @@ public class Detectors implements DetectorChoice {
     /** The detector runs use now: the one DS bound to the chosen target, or without a choice the preferred one. */
     private Bound<FaceDetector> current() {
         Bound<FaceDetector> bound = active;
-        if (target != null) {
-            return bound;
+        String t = target;
+        if (t != null) {
+            // between a new choice and DS rebinding, the bound detector may still be the previous one
+            return bound == null || matches(t, bound) ? bound : null;
         }
         for (String name : PREFERRED) {
             Bound<FaceDetector> b = newest(name);
@@ -120,6 +122,14 @@ public class Detectors implements DetectorChoice {
             }
         }
         return bound;
+    }
+
+    private static boolean matches(String filter, Bound<FaceDetector> b) {
+        try {
+            return org.osgi.framework.FrameworkUtil.createFilter(filter).matches(b.props());
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            return true; // DS refuses such a target itself; nothing better to wait for
+        }
     }
 
     private Bound<FaceDetector> newest(String name) {
