@@ -95,4 +95,23 @@ class CnnDetectorTest extends FrameworkTest {
                 + " the output has 30 outputs but the header's 2 anchors need 12");
         assertThat(shell.run("detect:list").out()).doesNotContain("badcnn", "twoanchors");
     }
+
+    @Test
+    @Order(4)
+    void badCnnConfigurationFailsDetectionNamingTheFile() throws Exception {
+        assertThat(shell.run("detect:use yolo").status()).isZero();
+        String detect = "detect:run " + PICTURE;
+        Path cfg = home.resolve("etc/konomi.detect.cnn.cfg");
+        TestShell.Result[] last = new TestShell.Result[1];
+        Files.writeString(cfg, "threshold=1.5\n");
+        try {
+            // FileInstall hands the file to ConfigAdmin, the factory's @Modified sees it: re-try on events
+            shell.runtime.await(() -> (last[0] = shell.run(detect)).status() != 0, 10_000);
+            assertThat(last[0].status()).isEqualTo(1);
+            assertThat(last[0].message()).isEqualTo(cfg.toRealPath() + ": detector threshold must be in [0, 1], not 1.5");
+        } finally {
+            Files.delete(cfg);
+        }
+        assertThat(shell.runtime.await(() -> shell.run(detect).status() == 0, 10_000)).as("detection works again").isTrue();
+    }
 }
