@@ -99,7 +99,7 @@ class TrainTest extends FrameworkTest {
         assertThat(n.status()).as(n.message()).isZero();
         assertThat(n.out()).contains("--init character: the network of konomi.model.character", "(all layers fine-tuned)", "epoch   1/1");
         assertThat(shell.run("train:run --out " + work.resolve("y") + " --init nosuch " + csv).message())
-                .isEqualTo("--init nosuch: no such file, and no installed scorer model of that name (model:list shows them)");
+                .isEqualTo("--init nosuch: no such file, and no installed scorer or detector model of that name (model:list shows them)");
     }
 
     @Test
