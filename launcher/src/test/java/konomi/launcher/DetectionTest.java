@@ -20,6 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 class DetectionTest extends FrameworkTest {
     static final Path PLAIN = TestShell.SHARED.resolve("data/anime_illustrations_plain");
 
+    /** These figures are the cascade's: pin it (the default detector is the CNN detector yolo). */
+    @org.junit.jupiter.api.BeforeAll
+    static void cascade() throws Exception {
+        useCascade();
+    }
+
     @Test
     void detectsFacesInRealIllustrationsAndWritesCsvInOriginalPixels(@TempDir Path tmp) throws Exception {
         Path csv = tmp.resolve("faces.csv");
@@ -50,6 +56,7 @@ class DetectionTest extends FrameworkTest {
         // minNeighbors=1 keeps every candidate so that AP sees the whole precision/recall curve
         Files.createDirectories(otherHome.resolve("etc"));
         Files.writeString(otherHome.resolve("etc/konomi.detect.cascade.cfg"), "minNeighbors=1\n");
+        Files.writeString(otherHome.resolve("etc/konomi.detect.cfg"), "detector.target=(konomi.name\\=animeface)\n");
         try (TestShell all = new TestShell(otherHome)) {
             TestShell.Result r = all.run("detect:eval " + PLAIN);
             assertThat(r.status()).as(r.message()).isZero();
@@ -71,9 +78,10 @@ class DetectionTest extends FrameworkTest {
         assertThat(shell.run("detect:list").out()).containsPattern("(?m)^\\*\\s+animeface");
         TestShell.Result unknown = shell.run("detect:use nope");
         assertThat(unknown.status()).isEqualTo(1);
-        assertThat(unknown.message()).isEqualTo("no detector named 'nope'; installed: animeface");
-        assertThat(shell.run("detect:use auto").status()).isZero();
+        assertThat(unknown.message()).isEqualTo("no detector named 'nope'; installed: animeface, yolo");
+        assertThat(shell.run("detect:use auto").out()).contains("detector yolo 1.0.0 active");
         assertThat(cfgTarget(cfg)).isNull();
+        assertThat(shell.run("detect:use animeface").status()).isZero();
     }
 
     @Test

@@ -17,6 +17,18 @@ abstract class FrameworkTest {
         shell = new TestShell(home);
     }
 
+    /**
+     * For tests whose figures are the cascade's: waits until the models of start-up are loaded, then makes
+     * {@code animeface} the detector (the default is the CNN detector {@code yolo}).
+     */
+    static void useCascade() throws Exception {
+        ModelBundleTest.registryCall((registry, api) -> api.loadClass("konomi.api.model.ModelRegistry").getMethod("idle").invoke(registry));
+        TestShell.Result r = shell.run("detect:use animeface");
+        if (r.status() != 0) {
+            throw new AssertionError("detect:use animeface: " + r.message());
+        }
+    }
+
     @AfterAll
     static void stopFramework() {
         shell.close();

@@ -71,4 +71,34 @@ class DetectorChoiceTest {
         assertThatThrownBy(() -> choice.use("nosuch")).isInstanceOf(KonomiException.class).hasMessageContaining("nosuch");
         assertThat(choice.active()).get().extracting(ModelRef::name).isEqualTo("only");
     }
+
+    @Test
+    void withoutAChoiceYoloIsTheDefaultThenTheCascadeAndUseSwapsBothWays() throws Exception {
+        // the real animeface cascade bundle runs in this framework; a "yolo" detector outranks it by name
+        assertThat(choice.use(DetectorChoice.AUTO).name()).isEqualTo("animeface"); // waits until a detector is bound
+        assertThat(choice.target()).isEmpty();
+        assertThat(choice.active()).get().extracting(ModelRef::name).isEqualTo("animeface");
+        register("aaa-newer", "9.0.0"); // neither preferred: does not take over from animeface
+        assertThat(choice.active()).get().extracting(ModelRef::name).isEqualTo("animeface");
+
+        var yolo = registerKept("yolo", "1.0.0");
+        assertThat(choice.active()).get().extracting(ModelRef::name).isEqualTo("yolo");
+
+        assertThat(choice.use("animeface").name()).isEqualTo("animeface");
+        assertThat(choice.active()).get().extracting(ModelRef::name).isEqualTo("animeface");
+        assertThat(choice.use("yolo").name()).isEqualTo("yolo");
+        assertThat(choice.use(DetectorChoice.AUTO).name()).isEqualTo("yolo");
+        assertThat(choice.target()).isEmpty();
+
+        yolo.unregister();
+        assertThat(choice.active()).get().extracting(ModelRef::name).isEqualTo("animeface");
+    }
+
+    private org.osgi.framework.ServiceRegistration<FaceDetector> registerKept(String name, String version) {
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put(ServiceProps.NAME, name);
+        p.put(ServiceProps.KIND, "detector");
+        p.put(ServiceProps.VERSION, version);
+        return context.registerService(FaceDetector.class, FixedDetector.oneFace(name), p);
+    }
 }

@@ -34,11 +34,15 @@ import konomi.api.sink.ModelRef;
  * ConfigurationAdmin and DS rebinds the reference, no restart. The choice is also written to
  * {@code etc/konomi.detect.cfg}, which FileInstall applies at every start (ConfigAdmin's own store lives in the
  * per-process framework cache). Waiting, for a detector at start-up or for the rebind, is on DS callbacks.
+ * Without a choice the first installed of {@link #PREFERRED} is used (the CNN detector {@code yolo}, else the
+ * cascade {@code animeface}), else the newest installed detector.
  */
 @Component(service = {DetectorChoice.class, Detectors.class}, configurationPid = DetectorChoice.PID)
 public class Detectors implements DetectorChoice {
     /** How long a run waits for a detector that is still being loaded, and detect:use for DS to rebind. */
     static final long WAIT_MS = 5000;
+    /** The default detectors, best first, used when no detector is chosen. */
+    static final List<String> PREFERRED = List.of("yolo", "animeface");
 
     private final Changes changes = new Changes();
     private final List<Bound<FaceDetector>> all = new CopyOnWriteArrayList<>();
@@ -100,7 +104,38 @@ public class Detectors implements DetectorChoice {
 
     @Override
     public Optional<ModelRef> active() {
-        return Optional.ofNullable(active).map(Bound::ref);
+        return Optional.ofNullable(current()).map(Bound::ref);
+    }
+
+    /** The detector runs use now: the one DS bound to the chosen target, or without a choice the preferred one. */
+    private Bound<FaceDetector> current() {
+        Bound<FaceDetector> bound = active;
+        String t = target;
+        if (t != null) {
+            // between a new choice and DS rebinding, the bound detector may still be the previous one
+            return bound == null || matches(t, bound) ? bound : null;
+        }
+        for (String name : PREFERRED) {
+            Bound<FaceDetector> b = newest(name);
+            if (b != null) {
+                return b;
+            }
+        }
+        return bound;
+    }
+
+    private static boolean matches(String filter, Bound<FaceDetector> b) {
+        try {
+            return org.osgi.framework.FrameworkUtil.createFilter(filter).matches(b.props());
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            return true; // DS refuses such a target itself; nothing better to wait for
+        }
+    }
+
+    private Bound<FaceDetector> newest(String name) {
+        return all.stream().filter(x -> x.name().equals(name))
+                .max(java.util.Comparator.comparingInt((Bound<FaceDetector> x) -> x.ranking()).thenComparingLong(x -> x.serviceId()))
+                .orElse(null);
     }
 
     @Override
@@ -113,8 +148,7 @@ public class Detectors implements DetectorChoice {
      * is still being loaded, at most {@link #WAIT_MS}.
      */
     Bound<FaceDetector> resolve(String name) {
-        Bound<FaceDetector> b = changes.await(() -> name == null ? active
-                : all.stream().filter(x -> x.name().equals(name)).max(java.util.Comparator.comparingInt(Bound::ranking)).orElse(null), WAIT_MS);
+        Bound<FaceDetector> b = changes.await(() -> name == null ? current() : newest(name), WAIT_MS);
         if (b != null) {
             return b;
         }
@@ -151,7 +185,7 @@ public class Detectors implements DetectorChoice {
         }
         String wanted = filter;
         Bound<FaceDetector> b = changes.await(() -> {
-            Bound<FaceDetector> a = active;
+            Bound<FaceDetector> a = current();
             return a != null && Objects.equals(wanted, target) && (AUTO.equals(name) || name.equals(a.name())) ? a : null;
         }, WAIT_MS);
         if (b == null) {

@@ -20,6 +20,7 @@ import konomi.api.model.ModelPackager;
 import konomi.api.model.ModelRegistry;
 import konomi.api.model.ModelStatus;
 import konomi.nn.ModelMeta;
+import konomi.nn.detect.DetectorMeta;
 
 /** {@code model:list}, {@code model:install}, {@code model:package}. */
 @Component(service = ModelCommands.class, property = {"osgi.command.scope=model", "osgi.command.function=list",
@@ -84,20 +85,28 @@ public class ModelCommands {
             @Descriptor("model type, e.g. cascade") @Parameter(names = {"-t", "--type"}, absentValue = "cascade") String type,
             @Descriptor("parameters, e.g. minNeighbors=8,scaleFactor=1.05") @Parameter(names = {"-p", "--params"}, absentValue = "") String params,
             @Descriptor("output folder or jar path") @Parameter(names = {"-o", "--out"}, absentValue = "") String out,
-            @Descriptor("model file, or a train:run output folder (model.zip + model.json)") String file) {
+            @Descriptor("model file, or a train:run output folder (model.zip + model.json: a scorer, or a detector of --task detect)") String file) {
         if (name.isEmpty()) {
             throw new IllegalArgumentException("model:package needs --name");
         }
         Path model = Path.of(file);
         Map<String, String> attributes = parseParams(params);
         if (Files.isDirectory(model)) {
-            // a train:run output folder: the best network plus its description
-            ModelMeta meta = ModelMeta.read(model.resolve("model.json"));
-            Map<String, String> merged = new LinkedHashMap<>(meta.headerAttributes());
+            // a train:run output folder: the best network plus its description (a scorer's or a detector's)
+            Path json = model.resolve("model.json");
+            Map<String, String> merged;
+            if (DetectorMeta.isDetector(json)) {
+                merged = new LinkedHashMap<>(DetectorMeta.read(json).headerAttributes());
+                kind = "detector";
+                type = "cnn";
+            } else {
+                ModelMeta meta = ModelMeta.read(json);
+                merged = new LinkedHashMap<>(meta.headerAttributes());
+                kind = "scorer";
+                type = meta.task();
+            }
             merged.putAll(attributes);
             attributes = merged;
-            kind = "scorer";
-            type = meta.task();
             model = model.resolve("model.zip");
         }
         Path jar = packager.pack(model, kind, type, name, version, attributes, out.isEmpty() ? deploy : Path.of(out));

@@ -9,7 +9,8 @@ import org.osgi.annotation.versioning.ProviderType;
 /**
  * Which face detector runs use: the one chosen with {@link #use}, kept in configuration {@link #PID}
  * ({@link #TARGET}, a service filter) and in {@code etc/konomi.detect.cfg} so that it survives restarts; without a
- * choice, the newest installed detector.
+ * choice, the CNN detector {@code yolo} if installed, else the cascade {@code animeface}, else the newest installed
+ * detector. A run keeps the detector it started with; a new choice applies to the next run.
  */
 @ProviderType
 public interface DetectorChoice {
@@ -17,7 +18,7 @@ public interface DetectorChoice {
     String PID = "konomi.detect";
     /** Configuration key: the filter the active detector's service must match, e.g. {@code (konomi.name=animeface)}. */
     String TARGET = "detector.target";
-    /** {@link #use} argument for "the newest installed detector". */
+    /** {@link #use} argument for "no choice": the default detector (see above). */
     String AUTO = "auto";
 
     /** Every installed detector, by name, newest version first within a name. */
@@ -26,7 +27,7 @@ public interface DetectorChoice {
     /** The detector runs use now, if one is installed that matches the choice. */
     Optional<ModelRef> active();
 
-    /** The configured filter, or empty for "newest installed". */
+    /** The configured filter, or empty for the default detector. */
     Optional<String> target();
 
     /**
