@@ -1,7 +1,6 @@
 package konomi.detect.cnn;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -12,6 +11,7 @@ import konomi.api.Face;
 import konomi.api.FaceDetector;
 import konomi.api.Image;
 import konomi.api.KonomiException;
+import konomi.nn.NativeMemory;
 import konomi.nn.detect.DetectorMeta;
 import konomi.nn.detect.Placement;
 import konomi.nn.detect.YoloDecoder;
@@ -69,26 +69,9 @@ final class CnnFaceDetector implements FaceDetector {
                 return YoloDecoder.faces(out, 0, meta, priors, place, image.width(), image.height(), p.threshold(), p.nms());
             }
         } finally {
-            close(in);
-            close(out);
-            collectNow();
-        }
-    }
-
-    /** How often a long run asks for a full collection (see the CNN scorer: ND4J's periodic GC is off on CPU in M2.1). */
-    private static final long GC_EVERY_NANOS = 10_000_000_000L;
-    private static final AtomicLong lastGc = new AtomicLong(System.nanoTime());
-
-    private static void collectNow() {
-        long now = System.nanoTime(), last = lastGc.get();
-        if (now - last > GC_EVERY_NANOS && lastGc.compareAndSet(last, now)) {
-            System.gc();
-        }
-    }
-
-    private static void close(INDArray a) {
-        if (a != null && a.closeable()) {
-            a.close();
+            NativeMemory.close(in);
+            NativeMemory.close(out);
+            NativeMemory.collectPeriodically();
         }
     }
 
@@ -99,7 +82,7 @@ final class CnnFaceDetector implements FaceDetector {
             net.close();
             net = null;
         }
-        close(priors);
+        NativeMemory.close(priors);
         priors = null;
     }
 }

@@ -13,6 +13,7 @@ import konomi.api.Image;
 import konomi.api.Score;
 import konomi.api.Scorer;
 import konomi.nn.ModelMeta;
+import konomi.nn.NativeMemory;
 import konomi.nn.Nets;
 import konomi.nn.Tensors;
 
@@ -64,40 +65,15 @@ final class CnnScorer implements Scorer {
             } finally {
                 // free the native buffers now: left to the garbage collector, those that reach the old generation wait
                 // for a full GC, and a long score:run's memory grew with the number of images (~80 MB per 100,000)
-                close(nchw);
+                NativeMemory.close(nchw);
                 if (x != nchw) {
-                    close(x);
+                    NativeMemory.close(x);
                 }
-                close(y);
+                NativeMemory.close(y);
             }
         }
-        collectNow();
+        NativeMemory.collectPeriodically();
         return out;
-    }
-
-    /** How often a long scoring run asks for a full collection. */
-    private static final long GC_EVERY_NANOS = 10_000_000_000L;
-    private static final java.util.concurrent.atomic.AtomicLong lastGc = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
-
-    /**
-     * ND4J frees a buffer's small native record only once the collector has dealt with its Java object, and those
-     * that reach the old generation wait for a full collection, which the serial collector rarely does: a
-     * 100,000-image score:run grew 18% over a 10,000-image one. ND4J's own periodic GC would do this, but in M2.1
-     * the CPU backend's CpuMemoryManager.isPeriodicGcActive() is always false. So scoring asks for one full
-     * collection every 10 s while it runs (50-100 ms each, about 1%); measured flat within 5% from 10,000 to
-     * 100,000 images at the same speed (README, ScoreBench#peakRssIsFlatInTheNumberOfImages).
-     */
-    private static void collectNow() {
-        long now = System.nanoTime(), last = lastGc.get();
-        if (now - last > GC_EVERY_NANOS && lastGc.compareAndSet(last, now)) {
-            System.gc();
-        }
-    }
-
-    private static void close(INDArray a) {
-        if (a != null && a.closeable()) {
-            a.close();
-        }
     }
 
     private Score classification(float[] p) {
