@@ -34,9 +34,10 @@ class CnnDetectorTest extends FrameworkTest {
 
     @Test
     @Order(1)
-    void yoloIsTheDefaultAndDetectUseSwapsToTheCascadeAndBack(@TempDir Path tmp) throws Exception {
+    void theCascadeIsTheDefaultAndDetectUseSwapsToYoloAndBack(@TempDir Path tmp) throws Exception {
         String list = shell.run("detect:list").out();
-        assertThat(list).containsPattern("(?m)^\\*\\s+yolo\\s+cnn\\s+1\\.0\\.0").containsPattern("(?m)^\\s+animeface\\s+cascade");
+        assertThat(list).containsPattern("(?m)^\\*\\s+animeface\\s+cascade").containsPattern("(?m)^\\s+yolo\\s+cnn\\s+1\\.0\\.0");
+        assertThat(shell.run("detect:use yolo").out()).contains("detector yolo 1.0.0 active");
         TestShell.Result def = shell.run("score:run --scorer preference --out " + tmp.resolve("a") + " " + PICTURE);
         assertThat(def.status()).as(def.message()).isZero();
         assertThat(Files.readString(tmp.resolve("a/results.json"))).contains("\"detector\":{\"name\":\"yolo\"");
@@ -53,7 +54,7 @@ class CnnDetectorTest extends FrameworkTest {
         TestShell.Result back = shell.run("detect:run " + PICTURE);
         assertThat(back.status()).as(back.message()).isZero();
         assertThat(back.out()).contains("detector yolo 1.0.0");
-        assertThat(shell.run("detect:use auto").out()).contains("detector yolo 1.0.0 active");
+        assertThat(shell.run("detect:use auto").out()).contains("detector animeface 1.0.0 active");
     }
 
     @Test

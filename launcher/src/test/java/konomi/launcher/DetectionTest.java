@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DetectionTest extends FrameworkTest {
     static final Path PLAIN = TestShell.SHARED.resolve("data/anime_illustrations_plain");
 
-    /** These figures are the cascade's: pin it (the default detector is the CNN detector yolo). */
+    /** These figures are the cascade's: pin it (whatever the default detector is). */
     @org.junit.jupiter.api.BeforeAll
     static void cascade() throws Exception {
         useCascade();
@@ -79,7 +79,7 @@ class DetectionTest extends FrameworkTest {
         TestShell.Result unknown = shell.run("detect:use nope");
         assertThat(unknown.status()).isEqualTo(1);
         assertThat(unknown.message()).isEqualTo("no detector named 'nope'; installed: animeface, yolo");
-        assertThat(shell.run("detect:use auto").out()).contains("detector yolo 1.0.0 active");
+        assertThat(shell.run("detect:use auto").out()).contains("detector animeface 1.0.0 active");
         assertThat(cfgTarget(cfg)).isNull();
         assertThat(shell.run("detect:use animeface").status()).isZero();
     }

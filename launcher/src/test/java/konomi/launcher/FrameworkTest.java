@@ -19,7 +19,7 @@ abstract class FrameworkTest {
 
     /**
      * For tests whose figures are the cascade's: waits until the models of start-up are loaded, then makes
-     * {@code animeface} the detector (the default is the CNN detector {@code yolo}).
+     * {@code animeface} the detector (whatever the default detector is).
      */
     static void useCascade() throws Exception {
         ModelBundleTest.registryCall((registry, api) -> api.loadClass("konomi.api.model.ModelRegistry").getMethod("idle").invoke(registry));

@@ -64,7 +64,7 @@ class LauncherTest {
         Path cfg = Files.createDirectories(home.resolve("etc")).resolve("konomi.detect.cascade.cfg");
         String mine = "# my settings\nminNeighbors = 1\n";
         Files.writeString(cfg, mine);
-        // these figures are the cascade's (the default detector is the CNN detector yolo)
+        // these figures are the cascade's (whatever the default detector is)
         Path choice = Files.writeString(home.resolve("etc/konomi.detect.cfg"), "detector.target=(konomi.name\\=animeface)\n");
         try {
             for (int i = 0; i < 3; i++) {

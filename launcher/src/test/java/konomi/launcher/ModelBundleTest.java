@@ -31,7 +31,7 @@ class ModelBundleTest extends FrameworkTest {
     /** Hot-deploy times are measured once the models of start-up are loaded (the extender loads in the background). */
     @BeforeAll
     static void startUpModelsLoaded() throws Exception {
-        // the comparisons below are against the cascade (the default detector is the CNN detector yolo)
+        // the comparisons below are against the cascade (whatever the default detector is)
         useCascade();
     }
 

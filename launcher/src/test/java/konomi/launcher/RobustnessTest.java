@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input inside a real framework: corrupt images are skipped and reported; ND4J works in a bundle. */
 class RobustnessTest extends FrameworkTest {
-    /** These checks are written against the cascade: pin it (the default detector is the CNN detector yolo). */
+    /** These checks are written against the cascade: pin it (whatever the default detector is). */
     @org.junit.jupiter.api.BeforeAll
     static void cascade() throws Exception {
         useCascade();

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ScoreTest extends FrameworkTest {
     static final Path HOLO = TestShell.SHARED.resolve("data/anime_faces_holoen20");
 
-    /** These figures are the cascade's: pin it (the default detector is the CNN detector yolo). */
+    /** These figures are the cascade's: pin it (whatever the default detector is). */
     @org.junit.jupiter.api.BeforeAll
     static void cascade() throws Exception {
         useCascade();

@@ -73,8 +73,8 @@ class DetectorChoiceTest {
     }
 
     @Test
-    void withoutAChoiceYoloIsTheDefaultThenTheCascadeAndUseSwapsBothWays() throws Exception {
-        // the real animeface cascade bundle runs in this framework; a "yolo" detector outranks it by name
+    void withoutAChoiceTheCascadeIsTheDefaultAndUseSwapsBothWays() throws Exception {
+        // the real animeface cascade bundle runs in this framework; it outranks a "yolo" detector by name
         assertThat(choice.use(DetectorChoice.AUTO).name()).isEqualTo("animeface"); // waits until a detector is bound
         assertThat(choice.target()).isEmpty();
         assertThat(choice.active()).get().extracting(ModelRef::name).isEqualTo("animeface");
@@ -82,12 +82,13 @@ class DetectorChoiceTest {
         assertThat(choice.active()).get().extracting(ModelRef::name).isEqualTo("animeface");
 
         var yolo = registerKept("yolo", "1.0.0");
-        assertThat(choice.active()).get().extracting(ModelRef::name).isEqualTo("yolo");
+        assertThat(choice.active()).get().extracting(ModelRef::name).isEqualTo("animeface");
 
         assertThat(choice.use("animeface").name()).isEqualTo("animeface");
         assertThat(choice.active()).get().extracting(ModelRef::name).isEqualTo("animeface");
         assertThat(choice.use("yolo").name()).isEqualTo("yolo");
-        assertThat(choice.use(DetectorChoice.AUTO).name()).isEqualTo("yolo");
+        assertThat(choice.active()).get().extracting(ModelRef::name).isEqualTo("yolo");
+        assertThat(choice.use(DetectorChoice.AUTO).name()).isEqualTo("animeface");
         assertThat(choice.target()).isEmpty();
 
         yolo.unregister();

@@ -9,7 +9,7 @@ import org.osgi.annotation.versioning.ProviderType;
 /**
  * Which face detector runs use: the one chosen with {@link #use}, kept in configuration {@link #PID}
  * ({@link #TARGET}, a service filter) and in {@code etc/konomi.detect.cfg} so that it survives restarts; without a
- * choice, the CNN detector {@code yolo} if installed, else the cascade {@code animeface}, else the newest installed
+ * choice, the cascade {@code animeface} if installed, else the CNN detector {@code yolo}, else the newest installed
  * detector. A run keeps the detector it started with; a new choice applies to the next run.
  */
 @ProviderType
