@@ -188,8 +188,8 @@ final class DetectionRun {
             if (boxes.isEmpty()) {
                 continue;
             }
-            double[] dims = imageSize(s.file());
-            double scale = size / Math.max(dims[0], dims[1]) / stride;
+            konomi.imaging.ImageHeader h = konomi.imaging.boxes.BoxLabels.header(s.file());
+            double scale = (double) size / Math.max(h.width(), h.height()) / stride;
             boxes.forEach(b -> wh.add(new double[] {b.width() * scale, b.height() * scale}));
         }
         if (wh.size() < ANCHORS) {
@@ -225,18 +225,6 @@ final class DetectionRun {
         }
         java.util.Arrays.sort(c, (a, b) -> Double.compare(a[0] * a[1], b[0] * b[1]));
         return c;
-    }
-
-    private static double[] imageSize(Path file) {
-        try (java.io.InputStream in = Files.newInputStream(file)) {
-            konomi.imaging.ImageHeader h = konomi.imaging.ImageHeader.read(in.readNBytes(256 * 1024));
-            if (h == null) {
-                throw new KonomiException(file + ": not an image Konomi can read");
-            }
-            return new double[] {h.width(), h.height()};
-        } catch (IOException e) {
-            throw new KonomiException(file + ": cannot read: " + e.getMessage(), e);
-        }
     }
 
     /** Detections of a network on pictures (letterboxed), by sample id, down to {@code threshold}. */

@@ -158,7 +158,8 @@ public final class BoxLabels {
         return dot > 0 ? name.substring(0, dot) : name;
     }
 
-    private static ImageHeader header(Path image) {
+    /** An image file's header (format and size) without decoding it; a one-line error when it is not an image. */
+    public static ImageHeader header(Path image) {
         byte[] head;
         try (InputStream in = Files.newInputStream(image)) {
             head = in.readNBytes(256 * 1024); // JPEG headers can sit behind large EXIF blocks
