@@ -70,9 +70,9 @@ class DetectionReportTest {
     @Test
     void curveCsvChartAndPictures(@TempDir Path dir) throws Exception {
         DetectionReport r = DetectionReport.of(TRUTH, FOUND, 0.5, OptionalDouble.of(0.1), 12);
-        assertThat(DetectionEvaluation.prCsv(r.curve()).split("\n")).containsExactly("confidence,recall,precision",
+        assertThat(DetectorRunEvaluation.prCsv(r.curve()).split("\n")).containsExactly("confidence,recall,precision",
                 "0.900000,0.333333,1.000000", "0.800000,0.333333,0.500000", "0.200000,0.666667,0.666667");
-        byte[] png = DetectionEvaluation.prChart(r, 0.5, 0.1);
+        byte[] png = DetectorRunEvaluation.prChart(r, 0.5, 0.1);
         Image chart = Images.decode("pr.png", png);
         assertThat(chart.width()).isEqualTo(640);
         assertThat(chart.height()).isEqualTo(480);
@@ -83,8 +83,8 @@ class DetectionReportTest {
         Path pic = dir.resolve("p.jpg");
         Files.write(pic, Images.jpeg(new Image("p", 800, 600, 3, grey), 95));
         DetectionReport.Miss miss = new DetectionReport.Miss("p.jpg", new Box(300, 200, 500, 400), 0, List.of());
-        Image drawn = Images.decode("miss", DetectionEvaluation.drawMiss(pic, miss, List.of(miss.truth())));
-        assertThat(Math.max(drawn.width(), drawn.height())).isEqualTo(DetectionEvaluation.SIDE);
+        Image drawn = Images.decode("miss", DetectorRunEvaluation.drawMiss(pic, miss, List.of(miss.truth())));
+        assertThat(Math.max(drawn.width(), drawn.height())).isEqualTo(DetectorRunEvaluation.SIDE);
         // the middle of the left edge of the face box (x 300 of the cut 100..700, y 300 of 0..600): green in BGR
         int x = (int) Math.round((300 - 100) * 360.0 / 600), y = (int) Math.round(300 * 360.0 / 600);
         int at = (y * drawn.width() + x) * 3;

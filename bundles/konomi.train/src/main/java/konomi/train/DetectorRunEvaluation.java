@@ -60,7 +60,7 @@ import konomi.util.Text;
  * drawn with OpenCV, and {@code index.html} showing them. Every file is written atomically; the picture folders are
  * replaced whole.
  */
-final class DetectionEvaluation {
+final class DetectorRunEvaluation {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Pictures per forward pass (the same as the launcher test's training batch, so the figures agree bit for bit). */
     static final int BATCH = 8;
@@ -73,7 +73,7 @@ final class DetectionEvaluation {
     private final EvalOptions o;
     private final TrainListener listener;
 
-    DetectionEvaluation(Path model, Path dataset, EvalOptions options, TrainListener listener) {
+    DetectorRunEvaluation(Path model, Path dataset, EvalOptions options, TrainListener listener) {
         this.model = model;
         this.dataset = dataset;
         this.o = options;
