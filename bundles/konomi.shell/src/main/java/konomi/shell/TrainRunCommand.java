@@ -52,6 +52,8 @@ public class TrainRunCommand {
             @Parameter(names = {"--task"}, absentValue = "") String task,
             @Descriptor("more datasets used for training only, comma separated (detector: more boxes, composites)")
             @Parameter(names = {"--extra"}, absentValue = "") String extra,
+            @Descriptor("detector head: centre (heatmap of face centres, the default) or yolo2 (anchors)")
+            @Parameter(names = {"--head"}, absentValue = "") String head,
             @Descriptor("start over instead of resuming") @Parameter(names = {"--fresh"}, absentValue = "false", presentValue = "true") boolean fresh,
             @Descriptor("dataset folder or CSV") String dataset) {
         if (out.isEmpty()) {
@@ -64,6 +66,7 @@ public class TrainRunCommand {
         TrainOptions.Builder b = TrainArgs.recipe(task.equals(TrainOptions.DETECT) ? TrainOptions.builder().forDetection() : TrainOptions.builder(),
                 epochs, batch, size, lr, schedule, weightDecay, metric, augment, noAugment);
         TrainArgs.given(task, b::task);
+        TrainArgs.given(head, b::head);
         TrainArgs.given(extra, v -> b.extra(java.util.Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).map(Path::of).toList()));
         TrainArgs.given(patience, v -> b.patience(TrainArgs.integer("--patience", v)));
         TrainArgs.given(init, b::init);

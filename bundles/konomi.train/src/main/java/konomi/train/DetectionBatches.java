@@ -22,9 +22,11 @@ import konomi.nn.detect.Placement;
 /**
  * Batches of pictures and YOLO labels. Augmentation places each picture at a random zoom (0.6-1.5 times the
  * letterbox, so faces are seen smaller and larger than they are, and cut by the input's edges) and offset, mirrors
- * it, and shifts its colours; without augmentation it is the letterbox detection uses. Labels are what DL4J's
- * {@code Yolo2OutputLayer} reads: per picture {@code [5, G, G]}, at the cell of each face centre the corners in
- * cells and the class (1).
+ * it, and shifts its colours; without augmentation it is the letterbox detection uses. Labels, per picture
+ * {@code [5, G, G]}: for a YOLOv2 head what DL4J's {@code Yolo2OutputLayer} reads (at the cell of each face centre
+ * the corners in cells and the class, 1); for a centre head what {@link konomi.nn.detect.CentreLoss} reads (a
+ * Gaussian heatmap peaking at exactly 1 in each face's centre cell, and there the centre's offset in the cell and
+ * the log of the face's size in cells).
  */
 final class DetectionBatches {
     /** A face cut by the input's edge is kept as a label when this share of it is still inside. */
@@ -125,6 +127,10 @@ final class DetectionBatches {
     }
 
     private void label(List<Box> faces, Placement p, float[] y, int example) {
+        if (meta.centred()) {
+            centreLabel(faces, p, y, example);
+            return;
+        }
         int s = meta.size(), g = meta.grid(), plane = g * g, off = example * 5 * plane;
         double stride = meta.stride();
         for (Box b : faces) {
@@ -147,6 +153,46 @@ final class DetectionBatches {
             y[off + 2 * plane + cell] = (float) (x2 / stride);
             y[off + 3 * plane + cell] = (float) (y2 / stride);
             y[off + 4 * plane + cell] = 1f;
+        }
+    }
+
+    /**
+     * The centre head's targets. The Gaussian's spread follows the face's size (a sixth of it, as CenterNet's radius
+     * at IoU 0.7 gives for faces' near-square boxes), so cells near a large face's centre are hardly punished.
+     */
+    private void centreLabel(List<Box> faces, Placement p, float[] y, int example) {
+        int s = meta.size(), g = meta.grid(), plane = g * g, off = example * 5 * plane;
+        double stride = meta.stride();
+        for (Box b : faces) {
+            double[] c = p.toInput(b);
+            double area = (c[2] - c[0]) * (c[3] - c[1]);
+            double x1 = Math.max(0, c[0]), y1 = Math.max(0, c[1]), x2 = Math.min(s, c[2]), y2 = Math.min(s, c[3]);
+            if (x2 - x1 < 2 || y2 - y1 < 2 || (x2 - x1) * (y2 - y1) < MIN_VISIBLE * area) {
+                continue;
+            }
+            double w = (x2 - x1) / stride, h = (y2 - y1) / stride, fx = (x1 + x2) / 2 / stride, fy = (y1 + y2) / 2 / stride;
+            int cx = Math.min(g - 1, (int) fx), cy = Math.min(g - 1, (int) fy);
+            double sx = Math.max(0.35, w / 6), sy = Math.max(0.35, h / 6);
+            int rx = (int) Math.ceil(3 * sx), ry = (int) Math.ceil(3 * sy);
+            for (int gy = Math.max(0, cy - ry); gy <= Math.min(g - 1, cy + ry); gy++) {
+                for (int gx = Math.max(0, cx - rx); gx <= Math.min(g - 1, cx + rx); gx++) {
+                    double dx = gx - cx, dy = gy - cy;
+                    float v = (gx == cx && gy == cy) ? 1f : (float) Math.min(0.99, Math.exp(-dx * dx / (2 * sx * sx) - dy * dy / (2 * sy * sy)));
+                    int i = off + gy * g + gx;
+                    if (v > y[i]) {
+                        y[i] = v;
+                    }
+                }
+            }
+            int cell = cy * g + cx;
+            // two faces in one cell: the larger one keeps its size
+            if (y[off + 3 * plane + cell] != 0 && Math.exp(y[off + 3 * plane + cell] + y[off + 4 * plane + cell]) >= w * h) {
+                continue;
+            }
+            y[off + plane + cell] = (float) (fx - cx);
+            y[off + 2 * plane + cell] = (float) (fy - cy);
+            y[off + 3 * plane + cell] = (float) Math.log(w);
+            y[off + 4 * plane + cell] = (float) Math.log(h);
         }
     }
 }

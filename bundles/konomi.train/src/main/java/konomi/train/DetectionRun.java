@@ -15,6 +15,7 @@ import java.util.function.BiFunction;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.objdetect.Yolo2OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -38,7 +39,7 @@ import konomi.imaging.boxes.DetectionMetrics;
 import konomi.nn.detect.DetectorMeta;
 import konomi.nn.detect.DetectorNets;
 import konomi.nn.detect.Placement;
-import konomi.nn.detect.YoloDecoder;
+import konomi.nn.detect.CentreLoss;
 
 /**
  * One detector training run ({@code train:run --task detect}), with the same folder contract as a scorer's run:
@@ -101,16 +102,20 @@ final class DetectionRun {
             }
             checkSameSplit(data);
             meta = DetectorMeta.read(out.resolve("model.json"));
+            if (o.head() != null && !o.head().equals(meta.head())) {
+                throw new KonomiException(out + ": holds a detector with the " + meta.head() + " head, not " + o.head() + "; use another output folder or --fresh");
+            }
             net = Loop.restore(checkpoint, true);
             listener.message("resuming after epoch " + state.epoch + " (best " + metricName + " "
                     + String.format(Locale.ROOT, "%.4f", state.bestMetric) + " at epoch " + state.bestEpoch + ")");
         } else {
             state = new TrainingRun.State(DetectorMeta.TASK, List.of("face"), o.size());
-            meta = new DetectorMeta(o.size(), 16, anchors(data, o.size(), 16), 0.3, 0.4);
+            meta = TrainOptions.YOLO2.equals(o.detectorHead()) ? new DetectorMeta(o.size(), 16, anchors(data, o.size(), 16), 0.3, 0.4)
+                    : DetectorMeta.centre(o.size(), 16, 0.3, 0.4);
             net = start(meta);
         }
         writeSplit(data);
-        listener.message("anchors (cells of 16 px): " + meta.anchorList());
+        listener.message(meta.centred() ? "head: centre heatmap, stride 16" : "head: yolo2, anchors (cells of 16 px): " + meta.anchorList());
         DetectionBatches train = new DetectionBatches(data.train(), data.boxes(), meta);
         DetectionBatches val = new DetectionBatches(data.val(), data.boxes(), meta);
         double epochSeconds = 0;
@@ -158,21 +163,22 @@ final class DetectionRun {
     }
 
     private MultiLayerNetwork start(DetectorMeta meta) {
-        MultiLayerNetwork net = DetectorNets.yolo(meta, o.split().seed(), Schedules.perEpoch(o), o.weightDecay());
+        MultiLayerNetwork net = DetectorNets.create(meta, o.split().seed(), Schedules.perEpoch(o), o.weightDecay());
         if (o.init() != null) {
             Path base = initResolver.apply(o.init(), listener);
             MultiLayerNetwork from = Loop.restore(base, false);
-            boolean detector = from.getLayerWiseConfigurations().getConf(from.getnLayers() - 1).getLayer() instanceof Yolo2OutputLayer;
-            if (detector) {
-                // a trained detector (e.g. retraining on corrected labels): all of it, anchors too, if the shapes agree
-                if (from.numParams() != net.numParams()) {
-                    throw new KonomiException("--init " + o.init() + ": a detector of another shape (input or anchors); train from a scorer or from scratch");
-                }
-                net.setParams(from.params().dup());
-                listener.message("--init " + o.init() + ": every layer of the detector");
-            } else {
+            var last = from.getLayerWiseConfigurations().getConf(from.getnLayers() - 1).getLayer();
+            boolean detector = last instanceof Yolo2OutputLayer || (last instanceof CnnLossLayer c && c.getLossFn() instanceof CentreLoss);
+            if (!detector) {
                 throw new KonomiException("--init " + o.init() + ": not a detector; a detector starts from a trained detector or from scratch");
             }
+            // a trained detector (e.g. retraining on corrected labels): all of it if the shapes agree, else its backbone
+            int copied = DetectorNets.copyLayers(from, net);
+            if (copied < net.getnLayers() - 2) {
+                throw new KonomiException("--init " + o.init() + ": a detector of another shape (layer " + copied + " differs); train from scratch");
+            }
+            listener.message("--init " + o.init() + ": " + (copied == net.getnLayers() ? "every layer of the detector" : "its backbone (" + copied
+                    + " layers), a new head"));
         }
         return net;
     }
@@ -230,7 +236,7 @@ final class DetectionRun {
     /** Detections of a network on pictures (letterboxed), by sample id, down to {@code threshold}. */
     static Map<String, List<Face>> detect(MultiLayerNetwork net, DetectorMeta meta, List<Sample> samples, int batch, double threshold) {
         Map<String, List<Face>> found = new LinkedHashMap<>();
-        INDArray priors = YoloDecoder.priors(meta);
+        DetectorNets.Decoder decoder = DetectorNets.decoder(meta);
         int s = meta.size(), per = 3 * s * s;
         for (int from = 0; from < samples.size(); from += batch) {
             int to = Math.min(samples.size(), from + batch);
@@ -247,7 +253,7 @@ final class DetectionRun {
             INDArray y = net.output(Nd4j.create(x, new long[] {to - from, 3, s, s}, 'c'), false);
             for (int i = from; i < to; i++) {
                 Image img = images.get(i - from);
-                found.put(samples.get(i).id(), YoloDecoder.faces(y, i - from, meta, priors, places.get(i - from), img.width(), img.height(),
+                found.put(samples.get(i).id(), decoder.faces(y, i - from, places.get(i - from), img.width(), img.height(),
                         threshold, meta.nms()));
             }
         }
@@ -307,7 +313,7 @@ final class DetectionRun {
         MultiLayerNetwork bestNet = Loop.restore(out.resolve("model.zip"), false);
         Map<String, List<Box>> valTruth = truth(data.val(), data.boxes());
         double threshold = bestThreshold(valTruth, detect(bestNet, meta, data.val(), o.batch(), AP_FLOOR));
-        DetectorMeta tuned = new DetectorMeta(meta.size(), meta.stride(), meta.anchors(), threshold, meta.nms());
+        DetectorMeta tuned = meta.withThreshold(threshold);
         Loop.write(out.resolve("model.json"), tuned::write);
         listener.message(String.format(Locale.ROOT, "threshold %.3f (best F1 on the validation pictures)", threshold));
         Map<String, Double> validation = figures(valTruth, detect(bestNet, tuned, data.val(), o.batch(), AP_FLOOR), threshold);
@@ -330,7 +336,10 @@ final class DetectionRun {
         m.put("best_epoch", state.bestEpoch);
         m.put("epochs", state.epoch);
         m.put("threshold", threshold);
-        m.put("anchors", meta.anchorList());
+        m.put("head", meta.head());
+        if (!meta.centred()) {
+            m.put("anchors", meta.anchorList());
+        }
         m.set("validation", JSON.valueToTree(validation));
         m.set("test", JSON.valueToTree(test));
         Path metrics = out.resolve("metrics.json");

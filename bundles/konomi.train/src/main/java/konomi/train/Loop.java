@@ -124,7 +124,7 @@ final class Loop {
 
     static MultiLayerNetwork restore(Path zip, boolean updater) {
         try {
-            return ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), updater);
+            return konomi.nn.detect.DetectorNets.restore(zip.toFile(), updater); // context class loader for CentreLoss
         } catch (IOException | RuntimeException e) {
             throw new KonomiException(zip + ": cannot load the network: " + e.getMessage(), e);
         }

@@ -25,13 +25,18 @@ import java.util.Objects;
  * @param task            {@code detect} to train a face detector on labelled boxes; null for a scorer (classification or
  *                        regression, from the dataset's form)
  * @param extra           more datasets whose every image is used for training only (detection: more boxes, composites)
+ * @param head            a detector's output head: {@code centre} (heatmap of face centres) or {@code yolo2} (anchors);
+ *                        null for the default ({@code centre}); scorers have none
  */
 public record TrainOptions(int epochs, int batch, int size, double learningRate, Schedule schedule, double weightDecay,
                            int patience, String metric, Augment augment, SplitSpec split, String init, boolean freeze,
-                           boolean resume, int checkpointEvery, int workers, String task, java.util.List<java.nio.file.Path> extra) {
+                           boolean resume, int checkpointEvery, int workers, String task, java.util.List<java.nio.file.Path> extra,
+                           String head) {
 
     /** The task of a detector. */
     public static final String DETECT = "detect";
+    /** Detector heads: a heatmap of face centres with sizes (CenterNet-style), or YOLOv2 anchors. */
+    public static final String CENTRE = "centre", YOLO2 = "yolo2";
 
     public TrainOptions {
         Check.range("epochs", epochs, 1, 10_000);
@@ -52,6 +57,18 @@ public record TrainOptions(int epochs, int batch, int size, double learningRate,
             throw new IllegalArgumentException("--task must be " + DETECT + " (scorers take their task from the dataset), not " + task);
         }
         extra = extra == null ? java.util.List.of() : java.util.List.copyOf(extra);
+        head = head == null || head.isBlank() ? null : head;
+        if (head != null && !head.equals(CENTRE) && !head.equals(YOLO2)) {
+            throw new IllegalArgumentException("--head must be " + CENTRE + " or " + YOLO2 + ", not " + head);
+        }
+        if (head != null && !DETECT.equals(task)) {
+            throw new IllegalArgumentException("--head is for --task " + DETECT + " only");
+        }
+    }
+
+    /** The detector head to train ({@link #CENTRE} unless {@link #YOLO2} was asked for). */
+    public String detectorHead() {
+        return head == null ? CENTRE : head;
     }
 
     /** Whether this trains a detector. */
@@ -110,6 +127,7 @@ public record TrainOptions(int epochs, int batch, int size, double learningRate,
         private int workers = 2;
         private String task;
         private java.util.List<java.nio.file.Path> extra = java.util.List.of();
+        private String head;
 
         private Builder() {
         }
@@ -214,9 +232,14 @@ public record TrainOptions(int epochs, int batch, int size, double learningRate,
             return this;
         }
 
+        public Builder head(String v) {
+            head = v;
+            return this;
+        }
+
         public TrainOptions build() {
             return new TrainOptions(epochs, batch, size, learningRate, schedule, weightDecay, patience, metric, augment, split, init,
-                    freeze, resume, checkpointEvery, workers, task, extra);
+                    freeze, resume, checkpointEvery, workers, task, extra, head);
         }
     }
 }

@@ -25,8 +25,9 @@ import konomi.api.model.ModelFactory;
 import konomi.nn.detect.DetectorMeta;
 
 /**
- * Loads CNN detector model bundles ({@code Konomi-Model: detector;type=cnn;...;input=384x384x3;stride=16;anchors=...})
- * whose file is a DL4J model zip ending in a {@code Yolo2OutputLayer}. {@link #create} checks the zip against its
+ * Loads CNN detector model bundles ({@code Konomi-Model: detector;type=cnn;...;input=384x384x3;head=centre;stride=16},
+ * or {@code head=yolo2;anchors=...}) whose file is a DL4J model zip ending in a {@code CnnLossLayer} with
+ * {@code CentreLoss} or in a {@code Yolo2OutputLayer}. {@link #create} checks the zip against its
  * header without loading ND4J; the weights load on the first detection. Threshold and NMS come from ConfigAdmin
  * ({@link CnnDetectorConfig}), else from the header; a change applies to the next detection.
  */
@@ -37,6 +38,8 @@ public class CnnDetectorFactory implements ModelFactory<FaceDetector> {
     private static final Logger LOG = LoggerFactory.getLogger(CnnDetectorFactory.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String YOLO2 = "org.deeplearning4j.nn.conf.layers.objdetect.Yolo2OutputLayer";
+    static final String CNN_LOSS = "org.deeplearning4j.nn.conf.layers.CnnLossLayer";
+    static final String CENTRE_LOSS = "konomi.nn.detect.CentreLoss";
 
     private volatile Map<String, Object> config = Map.of();
     private volatile String configSource = CnnDetectorConfig.PID;
@@ -109,6 +112,38 @@ public class CnnDetectorFactory implements ModelFactory<FaceDetector> {
             throw new KonomiException(where + ": not a DL4J multi-layer network configuration");
         }
         JsonNode last = confs.get(confs.size() - 1).path("layer");
+        if (meta.centred()) {
+            checkCentre(where, confs, last);
+        } else {
+            checkYolo(where, confs, last, meta);
+        }
+        long stride = 1;
+        for (JsonNode c : confs) {
+            JsonNode s = c.path("layer").path("stride");
+            if (s.isArray() && s.size() == 2) {
+                stride *= s.get(0).asLong(1);
+            }
+        }
+        if (stride != meta.stride()) {
+            throw new KonomiException(where + ": the network's output stride is " + stride + " but the header says stride=" + meta.stride());
+        }
+    }
+
+    /** A centre head: a {@code CnnLossLayer} with {@code CentreLoss}, fed by a convolution of its 5 channels. */
+    private static void checkCentre(String where, JsonNode confs, JsonNode last) {
+        String loss = last.path("lossFn").path("@class").asText();
+        if (!CNN_LOSS.equals(last.path("@class").asText()) || !CENTRE_LOSS.equals(loss)) {
+            throw new KonomiException(where + ": not a centre-head detector (its last layer is " + simple(last.path("@class").asText())
+                    + (loss.isEmpty() ? "" : " with " + simple(loss)) + ", not CnnLossLayer with CentreLoss); is the header's head= right?");
+        }
+        long nOut = confs.get(confs.size() - 2).path("layer").path("nout").asLong(-1);
+        if (nOut != 5) {
+            throw new KonomiException(where + ": the layer before the output has " + nOut + " outputs but a centre head needs 5 "
+                    + "(heatmap, 2 offsets, 2 log sizes)");
+        }
+    }
+
+    private static void checkYolo(String where, JsonNode confs, JsonNode last, DetectorMeta meta) {
         if (!YOLO2.equals(last.path("@class").asText())) {
             throw new KonomiException(where + ": not a YOLO detector (its last layer is " + simple(last.path("@class").asText())
                     + ", not Yolo2OutputLayer)");
@@ -129,16 +164,6 @@ public class CnnDetectorFactory implements ModelFactory<FaceDetector> {
             }
         } else if (priors != null) {
             throw new KonomiException(where + ": the network has " + priors.length / 2 + " anchors, the header " + anchors);
-        }
-        long stride = 1;
-        for (JsonNode c : confs) {
-            JsonNode s = c.path("layer").path("stride");
-            if (s.isArray() && s.size() == 2) {
-                stride *= s.get(0).asLong(1);
-            }
-        }
-        if (stride != meta.stride()) {
-            throw new KonomiException(where + ": the network's output stride is " + stride + " but the header says stride=" + meta.stride());
         }
     }
 

@@ -14,11 +14,11 @@ import konomi.api.KonomiException;
 import konomi.nn.NativeMemory;
 import konomi.nn.detect.DetectorMeta;
 import konomi.nn.detect.Placement;
-import konomi.nn.detect.YoloDecoder;
+import konomi.nn.detect.DetectorNets;
 
 /**
  * One CNN detector model, run exactly as training measured it ({@code DetectionRun.detect}): the picture letterboxed
- * into the square input ({@link Placement#letterbox}), one forward pass, DL4J's YOLOv2 decoding and NMS, boxes mapped
+ * into the square input ({@link Placement#letterbox}), one forward pass, the head's decoding and NMS, boxes mapped
  * back to the picture's pixels, most confident first. The network loads on first use; one forward pass at a time
  * (a {@code MultiLayerNetwork} keeps per-call state); the input and output buffers are freed after each picture.
  */
@@ -28,7 +28,7 @@ final class CnnFaceDetector implements FaceDetector {
     private final Supplier<MultiLayerNetwork> loader;
     private final Supplier<CnnParams> params;
     private MultiLayerNetwork net; // guarded by this
-    private INDArray priors; // guarded by this
+    private DetectorNets.Decoder decoder; // guarded by this
     private boolean closed; // guarded by this
 
     CnnFaceDetector(String name, DetectorMeta meta, Supplier<MultiLayerNetwork> loader, Supplier<CnnParams> params) {
@@ -62,11 +62,11 @@ final class CnnFaceDetector implements FaceDetector {
                 }
                 if (net == null) {
                     net = loader.get();
-                    priors = YoloDecoder.priors(meta);
+                    decoder = DetectorNets.decoder(meta);
                 }
                 in = Nd4j.create(x, new long[] {1, 3, s, s}, 'c');
                 out = net.output(in, false);
-                return YoloDecoder.faces(out, 0, meta, priors, place, image.width(), image.height(), p.threshold(), p.nms());
+                return decoder.faces(out, 0, place, image.width(), image.height(), p.threshold(), p.nms());
             }
         } finally {
             NativeMemory.close(in);
@@ -82,7 +82,6 @@ final class CnnFaceDetector implements FaceDetector {
             net.close();
             net = null;
         }
-        NativeMemory.close(priors);
-        priors = null;
+        decoder = null;
     }
 }

@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 
 import konomi.api.KonomiException;
 import konomi.api.model.ModelDescriptor;
+import konomi.nn.detect.DetectorNets;
 
 /** Loading a detector's weights; kept apart so the factory's class needs no DL4J class until a detection runs. */
 final class CnnNetworks {
@@ -16,7 +16,7 @@ final class CnnNetworks {
 
     static MultiLayerNetwork restore(ModelDescriptor d, Path modelFile) {
         try {
-            return ModelSerializer.restoreMultiLayerNetwork(modelFile.toFile(), false);
+            return DetectorNets.restore(modelFile.toFile(), false);
         } catch (IOException | RuntimeException e) {
             throw new KonomiException(d.file() + " in " + d.bundle() + ": cannot load the network (" + e.getMessage() + ")");
         }

@@ -40,12 +40,42 @@ class CnnDetectorFactoryTest {
 
     @TempDir
     static Path dir;
-    static Path yolo;
+    static final DetectorMeta CENTRE = DetectorMeta.centre(128, 16, 0.3, 0.4);
+    static Path yolo, centre;
 
     @BeforeAll
     static void network() throws IOException {
         yolo = dir.resolve("yolo.zip");
         ModelSerializer.writeModel(DetectorNets.yolo(META, 1, new FixedSchedule(1e-3), 0), yolo.toFile(), false);
+        centre = dir.resolve("centre.zip");
+        ModelSerializer.writeModel(DetectorNets.centre(CENTRE, 1, new FixedSchedule(1e-3), 0), centre.toFile(), false);
+    }
+
+    @Test
+    void aCentreHeadNetworkIsAcceptedAndDetectsInsideThePicture() {
+        CnnDetectorFactory f = factory(Map.of("threshold", "0.05"));
+        FaceDetector d = f.create(descriptor(CENTRE, Map.of()), centre);
+        try {
+            Image image = new Image("grey", 300, 200, 3, new byte[300 * 200 * 3]);
+            // an untrained head's heatmap starts near its 0.1 prior: above 0.05 everywhere, so every peak is reported
+            List<Face> faces = d.detect(image);
+            assertThat(faces).isNotEmpty().allSatisfy(x -> {
+                assertThat(x.box().x2()).isBetween(x.box().x1() + 1, 300);
+                assertThat(x.box().y2()).isBetween(x.box().y1() + 1, 200);
+            });
+        } finally {
+            f.dispose(d);
+        }
+    }
+
+    @Test
+    void aHeaderNamingTheWrongHeadIsRefused() {
+        assertThatThrownBy(() -> factory(Map.of()).create(descriptor(CENTRE, Map.of()), yolo))
+                .isInstanceOf(KonomiException.class)
+                .hasMessage("model/model.zip in konomi.model.tiny: not a centre-head detector (its last layer is Yolo2OutputLayer, not "
+                        + "CnnLossLayer with CentreLoss); is the header's head= right?");
+        assertThatThrownBy(() -> factory(Map.of()).create(descriptor(META, Map.of()), centre))
+                .isInstanceOf(KonomiException.class).hasMessageContaining("not a YOLO detector (its last layer is CnnLossLayer");
     }
 
     static ModelDescriptor descriptor(DetectorMeta meta, Map<String, String> extra) {

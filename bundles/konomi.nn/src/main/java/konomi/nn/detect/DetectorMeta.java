@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import konomi.api.KonomiException;
 
 /**
- * How to use a trained detector: the square input side, the output stride, the anchor boxes (width and height in
- * output cells) and the default confidence threshold and NMS overlap. Written as {@code model.json} (task
+ * How to use a trained detector: its head, the square input side, the output stride, the anchor boxes of a YOLOv2
+ * head (width and height in output cells) and the default confidence threshold and NMS overlap. Written as {@code model.json} (task
  * {@code detection}) beside {@code model.zip}; a detector bundle carries the same in its {@code Konomi-Model} header.
  *
  * @param task      always {@code detection}
@@ -25,23 +25,31 @@ import konomi.api.KonomiException;
  * @param threshold default confidence threshold
  * @param nms       default IoU above which the weaker of two overlapping detections is dropped
  * @param norm      input normalisation ({@code rgb01})
+ * @param head      {@code yolo2} (anchors, DL4J's {@code Yolo2OutputLayer}) or {@code centre} (a heatmap of face
+ *                  centres with offsets and sizes, {@link CentreLoss}); absent means {@code yolo2}, the first head
  */
-public record DetectorMeta(String task, int size, int stride, double[][] anchors, double threshold, double nms, String norm) {
+public record DetectorMeta(String task, int size, int stride, double[][] anchors, double threshold, double nms, String norm, String head) {
     public static final String TASK = "detection";
     public static final String RGB01 = "rgb01";
+    public static final String YOLO2 = "yolo2", CENTRE = "centre";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public DetectorMeta {
         task = task == null ? TASK : task;
         norm = norm == null ? RGB01 : norm;
+        head = head == null ? YOLO2 : head;
+        anchors = anchors == null ? new double[0][] : anchors;
+        if (!YOLO2.equals(head) && !CENTRE.equals(head)) {
+            throw new KonomiException("detector head must be " + YOLO2 + " or " + CENTRE + ", not " + head);
+        }
         if (!TASK.equals(task)) {
             throw new KonomiException("detector model task must be " + TASK + ", not " + task);
         }
         if (size < 32 || size > 2048 || stride < 1 || size % stride != 0) {
             throw new KonomiException("detector input " + size + " must be a multiple of its stride " + stride + " (32..2048)");
         }
-        if (anchors == null || anchors.length == 0) {
-            throw new KonomiException("detector needs at least one anchor");
+        if (YOLO2.equals(head) && anchors.length == 0) {
+            throw new KonomiException("a yolo2 detector needs at least one anchor");
         }
         for (double[] a : anchors) {
             if (a.length != 2 || !(a[0] > 0) || !(a[1] > 0)) {
@@ -54,8 +62,23 @@ public record DetectorMeta(String task, int size, int stride, double[][] anchors
         }
     }
 
+    /** A YOLOv2 detector. */
     public DetectorMeta(int size, int stride, double[][] anchors, double threshold, double nms) {
-        this(TASK, size, stride, anchors, threshold, nms, RGB01);
+        this(TASK, size, stride, anchors, threshold, nms, RGB01, YOLO2);
+    }
+
+    /** A centre-heatmap detector (no anchors). */
+    public static DetectorMeta centre(int size, int stride, double threshold, double nms) {
+        return new DetectorMeta(TASK, size, stride, new double[0][], threshold, nms, RGB01, CENTRE);
+    }
+
+    /** The same with another default threshold (tuned on validation pictures). */
+    public DetectorMeta withThreshold(double t) {
+        return new DetectorMeta(task, size, stride, anchors, t, nms, norm, head);
+    }
+
+    public boolean centred() {
+        return CENTRE.equals(head);
     }
 
     /** One-line errors for bad threshold values, wherever they come from (header, configuration, command). */
@@ -86,8 +109,11 @@ public record DetectorMeta(String task, int size, int stride, double[][] anchors
     public Map<String, String> headerAttributes() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("input", size + "x" + size + "x3");
+        m.put("head", head);
         m.put("stride", Integer.toString(stride));
-        m.put("anchors", anchorList());
+        if (anchors.length > 0) {
+            m.put("anchors", anchorList());
+        }
         m.put("threshold", Double.toString(threshold));
         m.put("nms", Double.toString(nms));
         m.put("norm", norm);
@@ -102,11 +128,12 @@ public record DetectorMeta(String task, int size, int stride, double[][] anchors
             if (whc.length != 3 || !whc[0].equals(whc[1]) || !whc[2].equals("3")) {
                 throw new KonomiException("input must be SxSx3, not '" + input + "'");
             }
-            String list = attributes.get("anchors");
-            if (list == null || list.isBlank()) {
+            String head = attributes.getOrDefault("head", YOLO2);
+            String list = attributes.getOrDefault("anchors", "");
+            if (list.isBlank() && YOLO2.equals(head)) {
                 throw new KonomiException("anchors=\"w:h,...\" missing");
             }
-            String[] parts = list.split(",");
+            String[] parts = list.isBlank() ? new String[0] : list.split(",");
             double[][] anchors = new double[parts.length][];
             for (int i = 0; i < parts.length; i++) {
                 String[] wh = parts[i].trim().split(":");
@@ -117,7 +144,7 @@ public record DetectorMeta(String task, int size, int stride, double[][] anchors
             }
             return new DetectorMeta(TASK, Integer.parseInt(whc[0]), Integer.parseInt(attributes.getOrDefault("stride", "16")), anchors,
                     Double.parseDouble(attributes.getOrDefault("threshold", "0.3")), Double.parseDouble(attributes.getOrDefault("nms", "0.4")),
-                    attributes.getOrDefault("norm", RGB01));
+                    attributes.getOrDefault("norm", RGB01), head);
         } catch (NumberFormatException e) {
             throw new KonomiException(where + ": Konomi-Model has a bad number: " + e.getMessage());
         } catch (KonomiException e) {

@@ -3,12 +3,12 @@ package konomi.nn.detect;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
@@ -32,7 +32,90 @@ public final class DetectorNets {
     private DetectorNets() {
     }
 
+    /** The network a detector description asks for: a YOLOv2 or a centre head on the same backbone. */
+    public static MultiLayerNetwork create(DetectorMeta meta, long seed, ISchedule learningRate, double weightDecay) {
+        return meta.centred() ? centre(meta, seed, learningRate, weightDecay) : yolo(meta, seed, learningRate, weightDecay);
+    }
+
     public static MultiLayerNetwork yolo(DetectorMeta meta, long seed, ISchedule learningRate, double weightDecay) {
+        NeuralNetConfiguration.ListBuilder b = backbone(seed, learningRate, weightDecay);
+        int anchors = meta.anchors().length;
+        b.layer(new ConvolutionLayer.Builder(1, 1).nOut(anchors * 6L).activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER)
+                .dataFormat(CNN2DFormat.NCHW).build());
+        b.layer(new Yolo2OutputLayer.Builder().boundingBoxPriors(YoloDecoder.priors(meta)).build());
+        MultiLayerNetwork net = new MultiLayerNetwork(b.setInputType(InputType.convolutional(meta.size(), meta.size(), 3, CNN2DFormat.NCHW)).build());
+        net.init();
+        return net;
+    }
+
+    /**
+     * The backbone with the centre head: a 1x1 conv to the heatmap logit, offset and log size, read by a
+     * {@code CnnLossLayer} with {@link CentreLoss}. The heatmap's bias starts at the logit of 0.1 (CenterNet's
+     * prior) so that the many empty cells do not swamp the first steps.
+     */
+    public static MultiLayerNetwork centre(DetectorMeta meta, long seed, ISchedule learningRate, double weightDecay) {
+        NeuralNetConfiguration.ListBuilder b = backbone(seed, learningRate, weightDecay);
+        b.layer(new ConvolutionLayer.Builder(1, 1).nOut(CentreLoss.CHANNELS).activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER)
+                .dataFormat(CNN2DFormat.NCHW).build());
+        b.layer(new CnnLossLayer.Builder(new CentreLoss()).activation(Activation.IDENTITY).format(CNN2DFormat.NCHW).build());
+        MultiLayerNetwork net = new MultiLayerNetwork(b.setInputType(InputType.convolutional(meta.size(), meta.size(), 3, CNN2DFormat.NCHW)).build());
+        net.init();
+        net.getLayer(net.getnLayers() - 2).getParam("b").putScalar(0, Math.log(0.1 / 0.9));
+        return net;
+    }
+
+    /**
+     * Copies every layer of {@code from} into {@code to} while their parameters have the same shapes, and stops at the
+     * first that differs (a detector of the other head: its backbone carries over, its head starts fresh).
+     *
+     * @return the number of layers copied
+     */
+    public static int copyLayers(MultiLayerNetwork from, MultiLayerNetwork to) {
+        int n = Math.min(from.getnLayers(), to.getnLayers());
+        for (int i = 0; i < n; i++) {
+            var a = from.getLayer(i).paramTable();
+            var b = to.getLayer(i).paramTable();
+            if (!a.keySet().equals(b.keySet()) || a.entrySet().stream().anyMatch(e -> !java.util.Arrays.equals(e.getValue().shape(), b.get(e.getKey()).shape()))) {
+                return i;
+            }
+            a.forEach((k, v) -> b.get(k).assign(v));
+        }
+        return n;
+    }
+
+    /**
+     * Loads a detector zip. DL4J (on the framework's class path) finds {@link CentreLoss} named in the zip's
+     * configuration through the thread's context class loader, which in OSGi must be this bundle's.
+     */
+    public static MultiLayerNetwork restore(java.io.File zip, boolean updater) throws java.io.IOException {
+        Thread t = Thread.currentThread();
+        ClassLoader before = t.getContextClassLoader();
+        t.setContextClassLoader(DetectorNets.class.getClassLoader());
+        try {
+            return org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(zip, updater);
+        } finally {
+            t.setContextClassLoader(before);
+        }
+    }
+
+    /** Turns the network's output into faces, for the head a description names. */
+    public static Decoder decoder(DetectorMeta meta) {
+        if (meta.centred()) {
+            return (out, example, placement, w, h, threshold, nms) -> CentreDecoder.faces(out, example, meta, placement, w, h, threshold, nms);
+        }
+        org.nd4j.linalg.api.ndarray.INDArray priors = YoloDecoder.priors(meta);
+        return (out, example, placement, w, h, threshold, nms) -> YoloDecoder.faces(out, example, meta, priors, placement, w, h, threshold, nms);
+    }
+
+    /** Faces of one example of a batch's output, in picture pixels, most confident first. */
+    @FunctionalInterface
+    public interface Decoder {
+        java.util.List<konomi.api.Face> faces(org.nd4j.linalg.api.ndarray.INDArray output, int example, Placement placement, int width, int height,
+                                              double threshold, double nms);
+    }
+
+    /** The layers every head shares, to stride 16. */
+    private static NeuralNetConfiguration.ListBuilder backbone(long seed, ISchedule learningRate, double weightDecay) {
         CNN2DFormat nchw = CNN2DFormat.NCHW; // Yolo2OutputLayer reads NCHW only
         NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
                 .seed(seed)
@@ -44,7 +127,6 @@ public final class DetectorNets {
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
                 .cacheMode(CacheMode.DEVICE)
                 .list();
-        // the face network's layers, in its order, so that its weights can be copied in (see initFrom)
         b.layer(new ConvolutionLayer.Builder(5, 5).stride(2, 2).nOut(16).activation(Activation.RELU).dataFormat(nchw).build());
         int[] widths = {32, 64, 128};
         for (int i = 0; i < widths.length; i++) {
@@ -56,14 +138,7 @@ public final class DetectorNets {
         }
         convBlock(b, 128, true);
         convBlock(b, 128, true);
-        int anchors = meta.anchors().length;
-        b.layer(new ConvolutionLayer.Builder(1, 1).nOut(anchors * 6L).activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER)
-                .dataFormat(nchw).build());
-        b.layer(new Yolo2OutputLayer.Builder().boundingBoxPriors(YoloDecoder.priors(meta)).build());
-        MultiLayerConfiguration conf = b.setInputType(InputType.convolutional(meta.size(), meta.size(), 3, nchw)).build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        return net;
+        return b;
     }
 
     /** 3x3 conv and ReLU, with batch norm between them when {@code norm}. */
