@@ -66,7 +66,7 @@ class CnnDetectorTest extends FrameworkTest {
         assertThat(packed.status()).as(packed.message()).isZero();
         Path jar = out.resolve("konomi.model.yolotoo-1.1.0.jar");
         String header = new java.util.jar.JarFile(jar.toFile()).getManifest().getMainAttributes().getValue("Konomi-Model");
-        assertThat(header).startsWith("detector;type=\"cnn\";name=\"yolotoo\";file=\"model/model.zip\";input=\"384x384x3\";stride=\"16\";anchors=");
+        assertThat(header).startsWith("detector;type=\"cnn\";name=\"yolotoo\";file=\"model/model.zip\";input=\"384x384x3\";head=\"yolo2\";stride=\"16\";anchors=");
 
         Path deployed = Jars.drop(jar, home.resolve("deploy"), "yolotoo.jar");
         assertThat(ModelBundleTest.settled(deployed)).contains("ACTIVE");

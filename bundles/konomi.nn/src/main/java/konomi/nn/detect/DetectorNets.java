@@ -85,9 +85,11 @@ public final class DetectorNets {
 
     /**
      * Loads a detector zip. DL4J (on the framework's class path) finds {@link CentreLoss} named in the zip's
-     * configuration through the thread's context class loader, which in OSGi must be this bundle's.
+     * configuration through the thread's context class loader, which in OSGi must be this bundle's. ND4J must be
+     * initialised before: it finds its native backend through the same loader, which this bundle's cannot see.
      */
     public static MultiLayerNetwork restore(java.io.File zip, boolean updater) throws java.io.IOException {
+        org.nd4j.linalg.factory.Nd4j.getBackend();
         Thread t = Thread.currentThread();
         ClassLoader before = t.getContextClassLoader();
         t.setContextClassLoader(DetectorNets.class.getClassLoader());
