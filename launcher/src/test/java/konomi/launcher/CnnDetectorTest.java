@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -15,8 +16,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shipped CNN detector (konomi.model.yolo) in a real framework: the default detector, swapped with the cascade
- * both ways, a detector run packed by model:package and hot-deployed, a broken CNN bundle reported FAILED.
+ * The shipped CNN detectors (konomi.model.centre, the default, and konomi.model.yolo) in a real framework: swapped
+ * with the cascade both ways, detector runs of both heads packed by model:package and hot-deployed, broken CNN
+ * bundles reported FAILED.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CnnDetectorTest extends FrameworkTest {
@@ -24,6 +26,7 @@ class CnnDetectorTest extends FrameworkTest {
     static final Path PICTURE = PLAIN.resolve("jonathonyan_detect_03.jpg");
     /** The shipped model's train:run folder (model.zip + model.json), as a detector run leaves it. */
     static final Path RUN = Path.of("../bundles/konomi.model.yolo/model").toAbsolutePath().normalize();
+    static final Path CENTRE_RUN = Path.of("../bundles/konomi.model.centre/model").toAbsolutePath().normalize();
     @TempDir
     static Path work;
 
@@ -34,19 +37,22 @@ class CnnDetectorTest extends FrameworkTest {
 
     @Test
     @Order(1)
-    void theCascadeIsTheDefaultAndDetectUseSwapsToYoloAndBack(@TempDir Path tmp) throws Exception {
+    void theCentreCnnIsTheDefaultAndDetectUseSwapsToTheCascadeYoloAndBack(@TempDir Path tmp) throws Exception {
         String list = shell.run("detect:list").out();
-        assertThat(list).containsPattern("(?m)^\\*\\s+animeface\\s+cascade").containsPattern("(?m)^\\s+yolo\\s+cnn\\s+1\\.0\\.0");
-        assertThat(shell.run("detect:use yolo").out()).contains("detector yolo 1.0.0 active");
+        assertThat(list).containsPattern("(?m)^\\*\\s+centre\\s+cnn\\s+1\\.0\\.0").containsPattern("(?m)^\\s+animeface\\s+cascade")
+                .containsPattern("(?m)^\\s+yolo\\s+cnn\\s+1\\.0\\.0");
         TestShell.Result def = shell.run("score:run --scorer preference --out " + tmp.resolve("a") + " " + PICTURE);
         assertThat(def.status()).as(def.message()).isZero();
-        assertThat(Files.readString(tmp.resolve("a/results.json"))).contains("\"detector\":{\"name\":\"yolo\"");
+        String centre = Files.readString(tmp.resolve("a/results.json"));
+        assertThat(centre).contains("\"detector\":{\"name\":\"centre\"");
+        // the face labelled 69,41,153,125 in this picture, found by the centre head's network
+        assertThat(boxes(centre)).anyMatch(b -> iou(b, new int[] {69, 41, 153, 125}) > 0.5);
 
         assertThat(shell.run("detect:use animeface").out()).contains("detector animeface 1.0.0 active");
         TestShell.Result cascade = shell.run("score:run --scorer preference --out " + tmp.resolve("b") + " " + PICTURE);
         assertThat(cascade.status()).as(cascade.message()).isZero();
         String json = Files.readString(tmp.resolve("b/results.json"));
-        // the face the cascade finds in this picture, labelled 69,41,153,125
+        // the face the cascade finds in this picture
         assertThat(json).contains("\"detector\":{\"name\":\"animeface\"", "\"box\":[69,41,153,125]");
 
         assertThat(shell.run("detect:use yolo").out()).contains("detector yolo 1.0.0 active");
@@ -54,20 +60,30 @@ class CnnDetectorTest extends FrameworkTest {
         TestShell.Result back = shell.run("detect:run " + PICTURE);
         assertThat(back.status()).as(back.message()).isZero();
         assertThat(back.out()).contains("detector yolo 1.0.0");
-        assertThat(shell.run("detect:use auto").out()).contains("detector animeface 1.0.0 active");
+        assertThat(shell.run("detect:use auto").out()).contains("detector centre 1.0.0 active");
+    }
+
+    /** The face boxes of a results.json. */
+    private static List<int[]> boxes(String json) {
+        List<int[]> out = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"box\":\\[(\\d+),(\\d+),(\\d+),(\\d+)\\]").matcher(json);
+        while (m.find()) {
+            out.add(new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4))});
+        }
+        return out;
+    }
+
+    private static double iou(int[] a, int[] b) {
+        double iw = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0])), ih = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+        double inter = iw * ih;
+        return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
     }
 
     @Test
     @Order(2)
     void aDetectorRunPackedByModelPackageHotDeploysAsACnnDetector() throws Exception {
-        Path out = work.resolve("packed");
-        Files.createDirectories(out);
-        TestShell.Result packed = shell.run("model:package --name yolotoo --version 1.1.0 --out " + out + " " + RUN);
-        assertThat(packed.status()).as(packed.message()).isZero();
-        Path jar = out.resolve("konomi.model.yolotoo-1.1.0.jar");
-        String header = new java.util.jar.JarFile(jar.toFile()).getManifest().getMainAttributes().getValue("Konomi-Model");
-        assertThat(header).startsWith("detector;type=\"cnn\";name=\"yolotoo\";file=\"model/model.zip\";input=\"384x384x3\";head=\"yolo2\";stride=\"16\";anchors=");
-
+        Path jar = pack("yolotoo", RUN);
+        assertThat(header(jar)).startsWith("detector;type=\"cnn\";name=\"yolotoo\";file=\"model/model.zip\";input=\"384x384x3\";head=\"yolo2\";stride=\"16\";anchors=");
         Path deployed = Jars.drop(jar, home.resolve("deploy"), "yolotoo.jar");
         assertThat(ModelBundleTest.settled(deployed)).contains("ACTIVE");
         assertThat(shell.run("detect:list").out()).containsPattern("(?m)^\\s+yolotoo\\s+cnn\\s+1\\.1\\.0");
@@ -76,6 +92,33 @@ class CnnDetectorTest extends FrameworkTest {
         assertThat(eval.out()).contains("yolotoo", "animeface");
         Files.delete(deployed);
         assertThat(shell.awaitDetectors(d -> d.stream().noneMatch(p -> "yolotoo".equals(p.get("konomi.name"))), 10_000)).isNotNegative();
+
+        // a centre-head run: no anchors in its header, its network found through the context class loader
+        Path centreJar = pack("centretoo", CENTRE_RUN);
+        assertThat(header(centreJar)).contains("input=\"384x384x3\";head=\"centre\";stride=\"16\";threshold=").doesNotContain("anchors");
+        Path centreDeployed = Jars.drop(centreJar, home.resolve("deploy"), "centretoo.jar");
+        assertThat(ModelBundleTest.settled(centreDeployed)).contains("ACTIVE");
+        assertThat(shell.run("detect:use centretoo").out()).contains("detector centretoo 1.1.0 active");
+        TestShell.Result run = shell.run("detect:run " + PICTURE);
+        assertThat(run.status()).as(run.message()).isZero();
+        assertThat(run.out()).contains("detector centretoo 1.1.0", "jonathonyan_detect_03.jpg");
+        assertThat(shell.run("detect:use auto").status()).isZero();
+        Files.delete(centreDeployed);
+    }
+
+    /** model:package of a detector run as version 1.1.0 of {@code name}. */
+    private static Path pack(String name, Path run) throws Exception {
+        Path out = work.resolve("packed");
+        Files.createDirectories(out);
+        TestShell.Result packed = shell.run("model:package --name " + name + " --version 1.1.0 --out " + out + " " + run);
+        assertThat(packed.status()).as(packed.message()).isZero();
+        return out.resolve("konomi.model." + name + "-1.1.0.jar");
+    }
+
+    private static String header(Path jar) throws Exception {
+        try (java.util.jar.JarFile f = new java.util.jar.JarFile(jar.toFile())) {
+            return f.getManifest().getMainAttributes().getValue("Konomi-Model");
+        }
     }
 
     @Test

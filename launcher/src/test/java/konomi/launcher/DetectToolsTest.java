@@ -139,7 +139,7 @@ class DetectToolsTest extends FrameworkTest {
     void anUnknownDetectorIsAOneLineErrorListingTheInstalledOnes() {
         TestShell.Result r = shell.run("detect:eval --detectors animeface,nope " + PLAIN);
         assertThat(r.status()).isEqualTo(1);
-        assertThat(r.message()).isEqualTo("no detector named 'nope'; installed: animeface, faces, yolo");
+        assertThat(r.message()).isEqualTo("no detector named 'nope'; installed: animeface, centre, faces, yolo");
         assertThat(r.out()).isEmpty();
     }
 
@@ -148,12 +148,12 @@ class DetectToolsTest extends FrameworkTest {
         TestShell.Result r = shell.run("bench:detect --no-format --passes 1 --warmup 0 " + PLAIN);
         assertThat(r.status()).as(r.message()).isZero();
         List<String[]> rows = r.out().lines().map(l -> l.split("\t")).filter(f -> f.length == 7).toList();
-        assertThat(rows).extracting(f -> f[0]).containsExactly("animeface", "faces", "yolo");
+        assertThat(rows).extracting(f -> f[0]).containsExactly("animeface", "centre", "faces", "yolo");
         assertThat(rows).allMatch(f -> Double.parseDouble(f[3]) > 0);
         assertThat(rows.get(0)[6]).isEqualTo("23"); // animeface's faces on the 12 pictures, as detect:eval counts them
         assertThat(r.out()).contains("12 images (largest side 1024 px)");
         TestShell.Result unknown = shell.run("bench:detect --detectors nope " + PLAIN);
         assertThat(unknown.status()).isEqualTo(1);
-        assertThat(unknown.message()).isEqualTo("no detector named 'nope'; installed: animeface, faces, yolo");
+        assertThat(unknown.message()).isEqualTo("no detector named 'nope'; installed: animeface, centre, faces, yolo");
     }
 }

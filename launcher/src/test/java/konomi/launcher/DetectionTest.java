@@ -78,8 +78,8 @@ class DetectionTest extends FrameworkTest {
         assertThat(shell.run("detect:list").out()).containsPattern("(?m)^\\*\\s+animeface");
         TestShell.Result unknown = shell.run("detect:use nope");
         assertThat(unknown.status()).isEqualTo(1);
-        assertThat(unknown.message()).isEqualTo("no detector named 'nope'; installed: animeface, yolo");
-        assertThat(shell.run("detect:use auto").out()).contains("detector animeface 1.0.0 active");
+        assertThat(unknown.message()).isEqualTo("no detector named 'nope'; installed: animeface, centre, yolo");
+        assertThat(shell.run("detect:use auto").out()).contains("detector centre 1.0.0 active"); // the default
         assertThat(cfgTarget(cfg)).isNull();
         assertThat(shell.run("detect:use animeface").status()).isZero();
     }

@@ -106,7 +106,7 @@ class ModelBundleTest extends FrameworkTest {
         assertThat(list).containsPattern("FAILED\\s+deploy/noname.jar\\s+Konomi-Model header has no name=");
         assertThat(list).containsPattern("garbage .*FAILED\\s+deploy/garbage.jar .*not an OpenCV cascade classifier file");
         assertThat(list).containsPattern("missing .*FAILED\\s+deploy/missing.jar .*model file model/nope.xml is missing");
-        assertThat(shell.detectors()).extracting(p -> p.get("konomi.name")).containsExactlyInAnyOrder("animeface", "yolo");
+        assertThat(shell.detectors()).extracting(p -> p.get("konomi.name")).containsExactlyInAnyOrder("animeface", "centre", "yolo");
         assertThat(shell.run("detect:run " + PLAIN).status()).isZero();
 
         TestShell.Result notModel = shell.run("model:install " + Jars.bundle(work.resolve("plain.jar"), "just.a.bundle", "1.0.0", null, Map.of()));

@@ -34,16 +34,15 @@ import konomi.api.sink.ModelRef;
  * ConfigurationAdmin and DS rebinds the reference, no restart. The choice is also written to
  * {@code etc/konomi.detect.cfg}, which FileInstall applies at every start (ConfigAdmin's own store lives in the
  * per-process framework cache). Waiting, for a detector at start-up or for the rebind, is on DS callbacks.
- * Without a choice the first installed of {@link #PREFERRED} is used (the cascade {@code animeface}, else the CNN
- * detector {@code yolo}: the shipped CNN model is still far below the cascade, README "Detection"), else the newest
- * installed detector.
+ * Without a choice the first installed of {@link #PREFERRED} is used (the centre-head CNN {@code centre}, else the
+ * cascade {@code animeface}, else the YOLOv2 CNN {@code yolo}; README "Detection"), else the newest installed detector.
  */
 @Component(service = {DetectorChoice.class, Detectors.class}, configurationPid = DetectorChoice.PID)
 public class Detectors implements DetectorChoice {
     /** How long a run waits for a detector that is still being loaded, and detect:use for DS to rebind. */
     static final long WAIT_MS = 5000;
     /** The default detectors, best first (measured on the validation pictures), used when no detector is chosen. */
-    static final List<String> PREFERRED = List.of("animeface", "yolo");
+    static final List<String> PREFERRED = List.of("centre", "animeface", "yolo");
 
     private final Changes changes = new Changes();
     private final List<Bound<FaceDetector>> all = new CopyOnWriteArrayList<>();

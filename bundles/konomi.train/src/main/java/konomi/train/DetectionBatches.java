@@ -131,15 +131,14 @@ final class DetectionBatches {
             centreLabel(faces, p, y, example);
             return;
         }
-        int s = meta.size(), g = meta.grid(), plane = g * g, off = example * 5 * plane;
+        int g = meta.grid(), plane = g * g, off = example * 5 * plane;
         double stride = meta.stride();
         for (Box b : faces) {
-            double[] c = p.toInput(b);
-            double area = (c[2] - c[0]) * (c[3] - c[1]);
-            double x1 = Math.max(0, c[0]), y1 = Math.max(0, c[1]), x2 = Math.min(s, c[2]), y2 = Math.min(s, c[3]);
-            if (x2 - x1 < 2 || y2 - y1 < 2 || (x2 - x1) * (y2 - y1) < MIN_VISIBLE * area) {
+            double[] v = visible(b, p);
+            if (v == null) {
                 continue;
             }
+            double x1 = v[0], y1 = v[1], x2 = v[2], y2 = v[3];
             int cx = Math.min(g - 1, (int) ((x1 + x2) / 2 / stride)), cy = Math.min(g - 1, (int) ((y1 + y2) / 2 / stride));
             int cell = cy * g + cx;
             // one face per cell (YOLOv2): the larger one wins
@@ -156,20 +155,28 @@ final class DetectionBatches {
         }
     }
 
+    /** The part of a face inside the input, in input pixels, or null when too little of it is (a label only where it shows). */
+    private double[] visible(Box b, Placement p) {
+        int s = meta.size();
+        double[] c = p.toInput(b);
+        double area = (c[2] - c[0]) * (c[3] - c[1]);
+        double x1 = Math.max(0, c[0]), y1 = Math.max(0, c[1]), x2 = Math.min(s, c[2]), y2 = Math.min(s, c[3]);
+        return x2 - x1 < 2 || y2 - y1 < 2 || (x2 - x1) * (y2 - y1) < MIN_VISIBLE * area ? null : new double[] {x1, y1, x2, y2};
+    }
+
     /**
      * The centre head's targets. The Gaussian's spread follows the face's size (a sixth of it, as CenterNet's radius
      * at IoU 0.7 gives for faces' near-square boxes), so cells near a large face's centre are hardly punished.
      */
     private void centreLabel(List<Box> faces, Placement p, float[] y, int example) {
-        int s = meta.size(), g = meta.grid(), plane = g * g, off = example * 5 * plane;
+        int g = meta.grid(), plane = g * g, off = example * 5 * plane;
         double stride = meta.stride();
         for (Box b : faces) {
-            double[] c = p.toInput(b);
-            double area = (c[2] - c[0]) * (c[3] - c[1]);
-            double x1 = Math.max(0, c[0]), y1 = Math.max(0, c[1]), x2 = Math.min(s, c[2]), y2 = Math.min(s, c[3]);
-            if (x2 - x1 < 2 || y2 - y1 < 2 || (x2 - x1) * (y2 - y1) < MIN_VISIBLE * area) {
+            double[] v = visible(b, p);
+            if (v == null) {
                 continue;
             }
+            double x1 = v[0], y1 = v[1], x2 = v[2], y2 = v[3];
             double w = (x2 - x1) / stride, h = (y2 - y1) / stride, fx = (x1 + x2) / 2 / stride, fy = (y1 + y2) / 2 / stride;
             int cx = Math.min(g - 1, (int) fx), cy = Math.min(g - 1, (int) fy);
             double sx = Math.max(0.35, w / 6), sy = Math.max(0.35, h / 6);

@@ -20,10 +20,12 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.ISchedule;
 
 /**
- * The detector network, shaped by measurement on 2 CPU cores (384 px, batch 16, oneDNN): a strided 5x5 stem (16)
+ * The detector networks, shaped by measurement on 2 CPU cores (384 px, batch 16, oneDNN): a strided 5x5 stem (16)
  * and three stages of 2x2 max pool + 3x3 conv (32, 64 twice, 128) down to stride 16, then two 3x3 conv blocks (128)
- * that widen the view to about 155 px, and a 1x1 conv giving per cell and anchor x, y, w, h, objectness and the face
- * class, read by DL4J's {@link Yolo2OutputLayer} (YOLOv2 loss). Batch norm only from stride 8 on: oneDNN's batch norm
+ * that widen the view to about 155 px; then one of two heads: a 1x1 conv giving per cell and anchor x, y, w, h,
+ * objectness and the face class, read by DL4J's {@link Yolo2OutputLayer} (YOLOv2 loss), or a 1x1 conv giving the
+ * centre heatmap, offset and log size read by {@link CentreLoss}. The backbone is the same, so either head can start
+ * from the other's trained backbone ({@link #copyLayers}). Batch norm only from stride 8 on: oneDNN's batch norm
  * on plain NCHW arrays is slow, and on the two large early maps it cost more than all convolutions (training 1.3 vs
  * 5.8 images/s for the face network's widths with and without it there); dilated convolutions fall off oneDNN's fast
  * path (17.8 vs 9.6 images/s), so the head widens its view with plain 3x3 convolutions.
