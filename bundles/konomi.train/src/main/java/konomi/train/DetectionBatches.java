@@ -184,10 +184,10 @@ final class DetectionBatches {
             for (int gy = Math.max(0, cy - ry); gy <= Math.min(g - 1, cy + ry); gy++) {
                 for (int gx = Math.max(0, cx - rx); gx <= Math.min(g - 1, cx + rx); gx++) {
                     double dx = gx - cx, dy = gy - cy;
-                    float v = (gx == cx && gy == cy) ? 1f : (float) Math.min(0.99, Math.exp(-dx * dx / (2 * sx * sx) - dy * dy / (2 * sy * sy)));
+                    float heat = (gx == cx && gy == cy) ? 1f : (float) Math.min(0.99, Math.exp(-dx * dx / (2 * sx * sx) - dy * dy / (2 * sy * sy)));
                     int i = off + gy * g + gx;
-                    if (v > y[i]) {
-                        y[i] = v;
+                    if (heat > y[i]) {
+                        y[i] = heat;
                     }
                 }
             }
