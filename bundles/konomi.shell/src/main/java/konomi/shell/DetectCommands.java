@@ -160,7 +160,7 @@ public class DetectCommands {
         }
     }
 
-    @Descriptor("make detect:run and score:run use the named detector, kept in etc/konomi.detect.cfg; 'auto' goes back to the default (animeface if installed, else yolo); "
+    @Descriptor("make detect:run and score:run use the named detector, kept in etc/konomi.detect.cfg; 'auto' goes back to the default (centre if installed, else animeface, else yolo); "
             + "a run already going keeps the detector it started with")
     public void use(@Descriptor("detector name from detect:list, or auto") String name) {
         ModelRef m = detectors.use(name);
