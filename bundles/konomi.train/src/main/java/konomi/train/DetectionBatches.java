@@ -126,32 +126,16 @@ final class DetectionBatches {
         return r <= s ? rnd.nextInt(s - r + 1) : -rnd.nextInt(r - s + 1);
     }
 
+    /** Writes the labels of one picture's visible faces at {@code example}'s place in {@code y}, as the head reads them. */
     private void label(List<Box> faces, Placement p, float[] y, int example) {
-        if (meta.centred()) {
-            centreLabel(faces, p, y, example);
-            return;
-        }
-        int g = meta.grid(), plane = g * g, off = example * 5 * plane;
-        double stride = meta.stride();
+        int off = example * 5 * meta.grid() * meta.grid();
         for (Box b : faces) {
             double[] v = visible(b, p);
-            if (v == null) {
-                continue;
+            if (v != null && meta.centred()) {
+                centreTarget(v[0], v[1], v[2], v[3], y, off);
+            } else if (v != null) {
+                yoloTarget(v[0], v[1], v[2], v[3], y, off);
             }
-            double x1 = v[0], y1 = v[1], x2 = v[2], y2 = v[3];
-            int cx = Math.min(g - 1, (int) ((x1 + x2) / 2 / stride)), cy = Math.min(g - 1, (int) ((y1 + y2) / 2 / stride));
-            int cell = cy * g + cx;
-            // one face per cell (YOLOv2): the larger one wins
-            if (y[off + 4 * plane + cell] > 0
-                    && (y[off + 2 * plane + cell] - y[off + cell]) * (y[off + 3 * plane + cell] - y[off + plane + cell]) * stride * stride
-                    >= (x2 - x1) * (y2 - y1)) {
-                continue;
-            }
-            y[off + cell] = (float) (x1 / stride);
-            y[off + plane + cell] = (float) (y1 / stride);
-            y[off + 2 * plane + cell] = (float) (x2 / stride);
-            y[off + 3 * plane + cell] = (float) (y2 / stride);
-            y[off + 4 * plane + cell] = 1f;
         }
     }
 
@@ -164,42 +148,54 @@ final class DetectionBatches {
         return x2 - x1 < 2 || y2 - y1 < 2 || (x2 - x1) * (y2 - y1) < MIN_VISIBLE * area ? null : new double[] {x1, y1, x2, y2};
     }
 
+    /** A YOLOv2 target: the corners in cells and the class at the cell of the face's centre. */
+    private void yoloTarget(double x1, double y1, double x2, double y2, float[] y, int off) {
+        int g = meta.grid(), plane = g * g;
+        double stride = meta.stride();
+        int cx = Math.min(g - 1, (int) ((x1 + x2) / 2 / stride)), cy = Math.min(g - 1, (int) ((y1 + y2) / 2 / stride));
+        int cell = cy * g + cx;
+        // one face per cell (YOLOv2): the larger one wins
+        if (y[off + 4 * plane + cell] > 0
+                && (y[off + 2 * plane + cell] - y[off + cell]) * (y[off + 3 * plane + cell] - y[off + plane + cell]) * stride * stride
+                >= (x2 - x1) * (y2 - y1)) {
+            return;
+        }
+        y[off + cell] = (float) (x1 / stride);
+        y[off + plane + cell] = (float) (y1 / stride);
+        y[off + 2 * plane + cell] = (float) (x2 / stride);
+        y[off + 3 * plane + cell] = (float) (y2 / stride);
+        y[off + 4 * plane + cell] = 1f;
+    }
+
     /**
-     * The centre head's targets. The Gaussian's spread follows the face's size (a sixth of it, as CenterNet's radius
+     * A centre head's target. The Gaussian's spread follows the face's size (a sixth of it, as CenterNet's radius
      * at IoU 0.7 gives for faces' near-square boxes), so cells near a large face's centre are hardly punished.
      */
-    private void centreLabel(List<Box> faces, Placement p, float[] y, int example) {
-        int g = meta.grid(), plane = g * g, off = example * 5 * plane;
+    private void centreTarget(double x1, double y1, double x2, double y2, float[] y, int off) {
+        int g = meta.grid(), plane = g * g;
         double stride = meta.stride();
-        for (Box b : faces) {
-            double[] v = visible(b, p);
-            if (v == null) {
-                continue;
-            }
-            double x1 = v[0], y1 = v[1], x2 = v[2], y2 = v[3];
-            double w = (x2 - x1) / stride, h = (y2 - y1) / stride, fx = (x1 + x2) / 2 / stride, fy = (y1 + y2) / 2 / stride;
-            int cx = Math.min(g - 1, (int) fx), cy = Math.min(g - 1, (int) fy);
-            double sx = Math.max(0.35, w / 6), sy = Math.max(0.35, h / 6);
-            int rx = (int) Math.ceil(3 * sx), ry = (int) Math.ceil(3 * sy);
-            for (int gy = Math.max(0, cy - ry); gy <= Math.min(g - 1, cy + ry); gy++) {
-                for (int gx = Math.max(0, cx - rx); gx <= Math.min(g - 1, cx + rx); gx++) {
-                    double dx = gx - cx, dy = gy - cy;
-                    float heat = (gx == cx && gy == cy) ? 1f : (float) Math.min(0.99, Math.exp(-dx * dx / (2 * sx * sx) - dy * dy / (2 * sy * sy)));
-                    int i = off + gy * g + gx;
-                    if (heat > y[i]) {
-                        y[i] = heat;
-                    }
+        double w = (x2 - x1) / stride, h = (y2 - y1) / stride, fx = (x1 + x2) / 2 / stride, fy = (y1 + y2) / 2 / stride;
+        int cx = Math.min(g - 1, (int) fx), cy = Math.min(g - 1, (int) fy);
+        double sx = Math.max(0.35, w / 6), sy = Math.max(0.35, h / 6);
+        int rx = (int) Math.ceil(3 * sx), ry = (int) Math.ceil(3 * sy);
+        for (int gy = Math.max(0, cy - ry); gy <= Math.min(g - 1, cy + ry); gy++) {
+            for (int gx = Math.max(0, cx - rx); gx <= Math.min(g - 1, cx + rx); gx++) {
+                double dx = gx - cx, dy = gy - cy;
+                float heat = (gx == cx && gy == cy) ? 1f : (float) Math.min(0.99, Math.exp(-dx * dx / (2 * sx * sx) - dy * dy / (2 * sy * sy)));
+                int i = off + gy * g + gx;
+                if (heat > y[i]) {
+                    y[i] = heat;
                 }
             }
-            int cell = cy * g + cx;
-            // two faces in one cell: the larger one keeps its size
-            if (y[off + 3 * plane + cell] != 0 && Math.exp(y[off + 3 * plane + cell] + y[off + 4 * plane + cell]) >= w * h) {
-                continue;
-            }
-            y[off + plane + cell] = (float) (fx - cx);
-            y[off + 2 * plane + cell] = (float) (fy - cy);
-            y[off + 3 * plane + cell] = (float) Math.log(w);
-            y[off + 4 * plane + cell] = (float) Math.log(h);
         }
+        int cell = cy * g + cx;
+        // two faces in one cell: the larger one keeps its size
+        if (y[off + 3 * plane + cell] != 0 && Math.exp(y[off + 3 * plane + cell] + y[off + 4 * plane + cell]) >= w * h) {
+            return;
+        }
+        y[off + plane + cell] = (float) (fx - cx);
+        y[off + 2 * plane + cell] = (float) (fy - cy);
+        y[off + 3 * plane + cell] = (float) Math.log(w);
+        y[off + 4 * plane + cell] = (float) Math.log(h);
     }
 }
