@@ -60,7 +60,7 @@ import konomi.util.Text;
  * drawn with OpenCV, and {@code index.html} showing them. Every file is written atomically; the picture folders are
  * replaced whole.
  */
-final class DetectorRunEvaluation {
+record DetectorRunEvaluation(Path model, Path dataset, EvalOptions o, TrainListener listener) {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Pictures per forward pass (the same as the launcher test's training batch, so the figures agree bit for bit). */
     static final int BATCH = 8;
@@ -68,17 +68,7 @@ final class DetectorRunEvaluation {
     static final int SIDE = 360;
     private static final Scalar GREEN = new Scalar(40, 200, 40, 0), RED = new Scalar(40, 40, 230, 0), ORANGE = new Scalar(0, 150, 255, 0);
 
-    private final Path model;
-    private final Path dataset;
-    private final EvalOptions o;
-    private final TrainListener listener;
 
-    DetectorRunEvaluation(Path model, Path dataset, EvalOptions options, TrainListener listener) {
-        this.model = model;
-        this.dataset = dataset;
-        this.o = options;
-        this.listener = listener;
-    }
 
     /** Whether a model path (run folder or its model.zip) is a detector run. */
     static boolean isDetector(Path model) {

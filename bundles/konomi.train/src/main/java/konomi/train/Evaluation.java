@@ -46,20 +46,10 @@ import konomi.util.Text;
  * with its calibration line for regression, and the images with the largest losses. Charts are drawn by
  * JFreeChart as PNG and inlined.
  */
-final class Evaluation {
+record Evaluation(Path model, Path dataset, EvalOptions o, TrainListener listener) {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BATCH = 64;
-    private final Path model;
-    private final Path dataset;
-    private final EvalOptions o;
-    private final TrainListener listener;
 
-    Evaluation(Path model, Path dataset, EvalOptions options, TrainListener listener) {
-        this.model = model;
-        this.dataset = dataset;
-        this.o = options;
-        this.listener = listener;
-    }
 
     EvalResult run() {
         Path zip = Files.isDirectory(model) ? model.resolve("model.zip") : model;
