@@ -1,7 +1,11 @@
 package konomi.shell;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -37,24 +41,46 @@ public class ScoreCommands {
             @Descriptor("every image is already a face crop: no detection") @Parameter(names = {"--faces"}, absentValue = "false", presentValue = "true") boolean faces,
             @Descriptor("rows in the ranked table and images on the contact sheet") @Parameter(names = {"-n", "--top"}, absentValue = "20") int top,
             @Descriptor("margin added around each face box, as a fraction of its size") @Parameter(names = {"--margin"}, absentValue = "0.25") double margin,
-            @Descriptor("where results go, comma separated: json, csv, html (installed sinks; none for no files)") @Parameter(names = {"--sink"}, absentValue = "json,csv,html") String sink,
+            @Descriptor("where results go, comma separated: json, csv, html (report files in --out), slack (a post per image, "
+                    + "never the same picture twice), folder:DIR (copies of the images); none for nothing") @Parameter(names = {"--sink"}, absentValue = "json,csv,html") String sink,
+            @Descriptor("skip images the catalog has seen: the same URL or file, or the same picture resized or recompressed")
+            @Parameter(names = {"--new-only"}, absentValue = "false", presentValue = "true") boolean newOnly,
+            @Descriptor("send sinks only images whose score is at least this (images without a face are left out)")
+            @Parameter(names = {"--min-score"}, absentValue = "") String minScore,
             @Descriptor("also write YOLO text labels of the detected faces into this folder (as detect:run --labels)")
             @Parameter(names = {"-l", "--labels"}, absentValue = "") String labels,
             @Descriptor("detector to use for this run (default: the active one, see detect:list)") @Parameter(names = {"-d", "--detector"}, absentValue = "") String detector,
             @Descriptor("no progress bar") @Parameter(names = {"-q", "--quiet"}, absentValue = "false", presentValue = "true") boolean quiet,
             @Descriptor("table as tab-separated rows without header, for scripts") @Parameter(names = {"--no-format"}, absentValue = "false", presentValue = "true") boolean noFormat,
-            @Descriptor("folder (or single image) to score") String folder) {
+            @Descriptor("what to score: a folder or image, an http(s) page or RSS/Atom feed URL, or a .urls file of URLs") String folder) {
         List<String> scorerNames = Args.names(scorer);
         if (scorerNames.isEmpty()) {
             throw new IllegalArgumentException("--scorer needs at least one scorer name (score:list shows them)");
         }
-        List<String> sinks = new java.util.ArrayList<>(sink.equals("none") ? List.of() : Args.names(sink));
-        if (!labels.isEmpty() && !sinks.contains(DetectCommands.LABELS_SINK)) {
-            sinks.add(DetectCommands.LABELS_SINK);
+        Map<String, Path> sinkOutputs = new LinkedHashMap<>();
+        List<String> sinks = new ArrayList<>();
+        for (String s : sink.equals("none") ? List.<String>of() : Args.names(sink)) {
+            // name:ARG gives that sink its own output (folder:DIR)
+            int colon = s.indexOf(':');
+            String name = colon < 0 ? s : s.substring(0, colon);
+            if (colon >= 0) {
+                if (colon == s.length() - 1) {
+                    throw new IllegalArgumentException("--sink " + s + ": the folder after ':' is missing");
+                }
+                sinkOutputs.put(name, Path.of(s.substring(colon + 1)));
+            }
+            sinks.add(name);
         }
+        if (!labels.isEmpty()) {
+            if (!sinks.contains(DetectCommands.LABELS_SINK)) {
+                sinks.add(DetectCommands.LABELS_SINK);
+            }
+            sinkOutputs.put(DetectCommands.LABELS_SINK, Path.of(labels));
+        }
+        Double min = minScore.isEmpty() ? null : TrainArgs.number("--min-score", minScore);
         Path dir = Path.of(out.isEmpty() ? "konomi-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) : out);
         PipelineJob job = new PipelineJob(folder, scorerNames, detector.isEmpty() ? null : detector, faces, margin, sinks, dir, force, top,
-                labels.isEmpty() ? java.util.Map.of() : java.util.Map.of(DetectCommands.LABELS_SINK, Path.of(labels)));
+                sinkOutputs).withNewOnly(newOnly).withMinScore(min);
         PrintStream stdout = System.out;
         ProgressLine progress = ProgressLine.forTerminal(quiet);
         PipelineSummary s;
@@ -69,10 +95,14 @@ public class ScoreCommands {
             t.row(rank++, r.id(), r.score() == null ? "-" : String.format(Locale.ROOT, "%.3f", r.score()), r.faces(), r.label());
         }
         t.print(stdout, !noFormat);
-        stdout.printf(Locale.ROOT, "%d images, %d faces, %d errors in %.2f s (%.1f images/s, %.1f faces/s)%n", s.images(), s.faces(),
-                s.errors(), s.seconds(), s.imagesPerSecond(), s.facesPerSecond());
+        stdout.printf(Locale.ROOT, "%d images, %d faces, %d errors in %.2f s (%.1f images/s, %.1f faces/s)%s%s%n", s.images(), s.faces(),
+                s.errors(), s.seconds(), s.imagesPerSecond(), s.facesPerSecond(),
+                newOnly ? String.format(Locale.ROOT, "; %d seen before, skipped", s.skipped()) : "",
+                min == null ? "" : String.format(Locale.ROOT, "; %d below --min-score %s, not sent", s.belowMin(), minScore));
+        s.notes().forEach(stdout::println);
         List<String> inDir = sinks.stream().filter(n -> dir.equals(job.outputOf(n))).toList();
-        if (!inDir.isEmpty()) {
+        // a sink that writes no files (slack) leaves --out alone
+        if (!inDir.isEmpty() && Files.isDirectory(dir)) {
             stdout.println("wrote " + dir.toAbsolutePath() + " (" + String.join(", ", inDir) + ")");
         }
         if (!labels.isEmpty()) {

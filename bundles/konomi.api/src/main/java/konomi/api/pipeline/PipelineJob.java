@@ -23,9 +23,14 @@ import konomi.api.KonomiException;
  * @param sinkOutputs where a given sink writes instead of {@code output}, by sink name (e.g. {@code labels} to the
  *                    folder {@code detect:run --labels} names); may be empty. Each of these is refused when it exists
  *                    without {@code force}, as {@code output} is
+ * @param newOnly    skip images the catalog has seen: by location before reading them, and by perceptual hash (a
+ *                   resized or recompressed repost) before detecting; needs the {@link konomi.api.catalog.Catalog}
+ * @param minScore   sinks receive only images whose score is at least this (images without a score are left out;
+ *                   failed images still reach them); null sends every image
  */
 public record PipelineJob(String location, List<String> scorers, String detector, boolean facesGiven, double margin,
-                          List<String> sinks, Path output, boolean force, int top, Map<String, Path> sinkOutputs) {
+                          List<String> sinks, Path output, boolean force, int top, Map<String, Path> sinkOutputs, boolean newOnly,
+                          Double minScore) {
     public static final double DEFAULT_MARGIN = 0.25;
     public static final int DEFAULT_TOP = 20;
 
@@ -47,12 +52,31 @@ public record PipelineJob(String location, List<String> scorers, String detector
         if (!(margin >= 0 && margin <= 2)) {
             throw new KonomiException("--margin must be between 0 and 2, not " + margin);
         }
+        if (minScore != null && minScore.isNaN()) {
+            throw new KonomiException("--min-score must be a number");
+        }
+    }
+
+    /** A job that reads every image and sends every result. */
+    public PipelineJob(String location, List<String> scorers, String detector, boolean facesGiven, double margin,
+                       List<String> sinks, Path output, boolean force, int top, Map<String, Path> sinkOutputs) {
+        this(location, scorers, detector, facesGiven, margin, sinks, output, force, top, sinkOutputs, false, null);
     }
 
     /** A job whose sinks all write to {@code output}. */
     public PipelineJob(String location, List<String> scorers, String detector, boolean facesGiven, double margin,
                        List<String> sinks, Path output, boolean force, int top) {
         this(location, scorers, detector, facesGiven, margin, sinks, output, force, top, Map.of());
+    }
+
+    /** This job, reading only images the catalog has not seen ({@code --new-only}) or all of them. */
+    public PipelineJob withNewOnly(boolean only) {
+        return new PipelineJob(location, scorers, detector, facesGiven, margin, sinks, output, force, top, sinkOutputs, only, minScore);
+    }
+
+    /** This job, sending sinks only images scoring at least {@code min} ({@code --min-score}), or all for null. */
+    public PipelineJob withMinScore(Double min) {
+        return new PipelineJob(location, scorers, detector, facesGiven, margin, sinks, output, force, top, sinkOutputs, newOnly, min);
     }
 
     /** Where the named sink writes: its own output if the job gives one, else {@link #output()}. */

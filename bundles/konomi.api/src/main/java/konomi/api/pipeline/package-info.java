@@ -3,7 +3,7 @@
  * detector and scorers a run uses, and detector evaluation against labelled boxes.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package konomi.api.pipeline;
 
 import org.osgi.annotation.bundle.Export;

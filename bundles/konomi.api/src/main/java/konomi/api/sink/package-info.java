@@ -3,7 +3,7 @@
  * their {@link konomi.api.sink.ResultSink#NAME} property; each run opens its own {@link konomi.api.sink.ResultSink.Session}.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package konomi.api.sink;
 
 import org.osgi.annotation.bundle.Export;
