@@ -27,6 +27,8 @@ import konomi.api.KonomiException;
 import konomi.api.Score;
 import konomi.api.Scorer;
 import konomi.api.SourceItem;
+import konomi.api.catalog.Catalog;
+import konomi.api.catalog.Sighting;
 import konomi.api.pipeline.Pipeline;
 import konomi.api.pipeline.PipelineJob;
 import konomi.api.pipeline.PipelineSummary;
@@ -40,12 +42,17 @@ import konomi.api.sink.ResultSink;
 import konomi.api.sink.RunInfo;
 import konomi.api.sink.RunSummary;
 import konomi.imaging.Images;
+import konomi.imaging.PerceptualHash;
 
 /**
  * The pipeline: streams the source one image at a time (decode, detect or take the image as the face, crop with
  * a margin, score the crops with every scorer) and hands each result to the chosen sinks at once. It keeps only
  * counters, the first {@link PipelineSummary#MAX_MESSAGES} error lines and the top N for the table, so memory
  * does not grow with the number of images. Detector and scorers are bound once, when the run starts.
+ *
+ * <p>When the catalog is installed every processed image is recorded in it (with its perceptual hash) before the
+ * sinks see it, so a sink can ask the catalog whether that picture was sent before; with {@code --new-only} the
+ * catalog also decides what is skipped.
  */
 @Component(service = Pipeline.class)
 public class ScoringPipeline implements Pipeline {
@@ -59,6 +66,8 @@ public class ScoringPipeline implements Pipeline {
     Scorers scorers;
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     volatile List<ImageSource> sources;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile Catalog catalog;
     private final List<Bound<ResultSink>> sinks = new CopyOnWriteArrayList<>();
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -72,14 +81,19 @@ public class ScoringPipeline implements Pipeline {
 
     @Override
     public PipelineSummary run(PipelineJob job, ProgressListener listener) {
-        List<ResultSink> chosenSinks = sinks(job.sinks());
+        List<Bound<ResultSink>> chosenSinks = sinks(job.sinks());
         List<Bound<Scorer>> chosenScorers = job.scorers().isEmpty() ? List.of() : scorers.resolve(job.scorers());
         Bound<FaceDetector> detector = job.facesGiven() ? null : detectors.resolve(job.detector());
         ImageSource source = source(job.location());
+        Catalog cat = catalog;
+        if (job.newOnly() && cat == null) {
+            throw new KonomiException("--new-only needs the catalog, and bundle konomi.catalog is not active (see catalog:stats)");
+        }
         if (!job.force()) {
-            for (String sink : job.sinks()) {
-                Path out = job.outputOf(sink);
-                if (out != null && Files.exists(out)) {
+            for (int i = 0; i < chosenSinks.size(); i++) {
+                Path out = job.outputOf(job.sinks().get(i));
+                // an empty folder (made beforehand, e.g. by mktemp -d) holds nothing to lose
+                if (out != null && outputMode(chosenSinks.get(i)).equals(ResultSink.OUTPUT_REPLACE) && Files.exists(out) && !emptyFolder(out)) {
                     throw new KonomiException(out + ": already exists (use --force to "
                             + (Files.isDirectory(out) ? "write into it" + (out.equals(job.output()) ? ", or another --out)" : ")") : "replace it)"));
                 }
@@ -87,7 +101,7 @@ public class ScoringPipeline implements Pipeline {
         }
         RunInfo info = new RunInfo(job.location(), job.output(), job.force(), job.facesGiven(), detector == null ? null : detector.ref(),
                 chosenScorers.stream().map(Bound::ref).toList(), job.margin(), job.top(), Instant.now());
-        Run run = new Run(job, info, detector, chosenScorers, listener);
+        Run run = new Run(job, info, detector, chosenScorers, listener, cat);
         // the source first: a missing folder fails before any sink creates files
         try (Stream<SourceItem> items = source.open(job.location())) {
             Spliterator<SourceItem> it = items.spliterator();
@@ -97,18 +111,23 @@ public class ScoringPipeline implements Pipeline {
                 for (int i = 0; i < chosenSinks.size(); i++) {
                     Path out = job.outputOf(job.sinks().get(i));
                     // a sink with an output of its own sees it as the run's output
-                    sessions.add(chosenSinks.get(i).open(out == info.output() ? info : new RunInfo(info.source(), out, info.force(),
+                    sessions.add(chosenSinks.get(i).service().open(out == info.output() ? info : new RunInfo(info.source(), out, info.force(),
                             info.facesGiven(), info.detector(), info.scorers(), info.margin(), info.top(), info.started())));
                 }
                 while (it.tryAdvance(item -> run.process(item, sessions))) {
                     // one image per step
                 }
                 RunSummary summary = new RunSummary(run.images, run.faces, run.errors, run.seconds());
+                List<String> notes = new ArrayList<>();
                 for (ResultSink.Session s : sessions) {
                     s.complete(summary);
+                    String note = s.note();
+                    if (note != null) {
+                        notes.add(note);
+                    }
                 }
                 return new PipelineSummary(run.images, run.faces, run.errors, run.messages, summary.seconds(), run.top.best(),
-                        info.detector(), info.scorers());
+                        info.detector(), info.scorers(), run.skipped, run.belowMin, notes);
             } finally {
                 for (ResultSink.Session s : sessions) {
                     s.close();
@@ -117,11 +136,26 @@ public class ScoringPipeline implements Pipeline {
         }
     }
 
-    private List<ResultSink> sinks(List<String> names) {
-        List<ResultSink> r = new ArrayList<>();
+    private static String outputMode(Bound<ResultSink> sink) {
+        Object mode = sink.props().get(ResultSink.OUTPUT);
+        return mode == null ? ResultSink.OUTPUT_REPLACE : mode.toString();
+    }
+
+    private static boolean emptyFolder(Path p) {
+        if (!Files.isDirectory(p)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(p)) {
+            return s.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private List<Bound<ResultSink>> sinks(List<String> names) {
+        List<Bound<ResultSink>> r = new ArrayList<>();
         for (String n : names) {
             r.add(sinks.stream().filter(b -> n.equals(b.props().get(ResultSink.NAME))).max(Comparator.comparingInt(Bound::ranking))
-                    .map(Bound::service)
                     .orElseThrow(() -> new KonomiException("no sink named " + n + "; installed: " + sinks.stream()
                             .map(b -> String.valueOf(b.props().get(ResultSink.NAME))).distinct().sorted().collect(Collectors.joining(", ")))));
         }
@@ -141,17 +175,20 @@ public class ScoringPipeline implements Pipeline {
         final Bound<FaceDetector> detector;
         final List<Bound<Scorer>> scorers;
         final ProgressListener listener;
+        final Catalog catalog;
         final TopN<RankedImage> top;
         final List<String> messages = new ArrayList<>();
         final long t0 = System.nanoTime();
-        int total = -1, done, images, faces, errors;
+        int total = -1, done, images, faces, errors, skipped, belowMin;
 
-        Run(PipelineJob job, RunInfo info, Bound<FaceDetector> detector, List<Bound<Scorer>> scorers, ProgressListener listener) {
+        Run(PipelineJob job, RunInfo info, Bound<FaceDetector> detector, List<Bound<Scorer>> scorers, ProgressListener listener,
+            Catalog catalog) {
             this.job = job;
             this.info = info;
             this.detector = detector;
             this.scorers = scorers;
             this.listener = listener;
+            this.catalog = catalog;
             this.top = new TopN<>(job.top(), RANKING);
         }
 
@@ -160,18 +197,32 @@ public class ScoringPipeline implements Pipeline {
         }
 
         void process(SourceItem item, List<ResultSink.Session> sessions) {
-            Image image = null;
+            // seen before: not even read (a feed's old items cost nothing)
+            if (job.newOnly() && catalog.seen(item.location())) {
+                skip();
+                return;
+            }
+            Image image;
+            byte[] bytes;
             ImageResult result;
             try {
-                image = Images.decode(item.id(), item.read());
+                bytes = item.read();
+                image = Images.decode(item.id(), bytes);
             } catch (IOException e) {
                 result = failed(item, "cannot read: " + e.getMessage());
-                deliver(result, null, sessions);
+                deliver(result, null, null, sessions);
                 return;
             } catch (KonomiException e) {
                 String m = e.getMessage();
                 result = failed(item, m.startsWith(item.id() + ": ") ? m.substring(item.id().length() + 2) : m);
-                deliver(result, null, sessions);
+                deliver(result, null, null, sessions);
+                return;
+            }
+            long hash = catalog == null ? 0 : PerceptualHash.of(image);
+            if (job.newOnly() && catalog.duplicateOf(hash).isPresent()) {
+                // a repost (resized, recompressed) of a picture seen before: remember its location, do no work
+                catalog.record(sighting(item, image, bytes, hash, List.of()));
+                skip();
                 return;
             }
             // a detector or scorer failure (bad configuration ...) is not the image's fault: it ends the run
@@ -179,7 +230,29 @@ public class ScoringPipeline implements Pipeline {
             images++;
             faces += result.faces().size();
             top.offer(new RankedImage(item.id(), result.score(), result.faces().size(), result.label()));
-            deliver(result, image, sessions);
+            if (catalog != null) {
+                // before the sinks: they ask the catalog whether this picture was sent before
+                catalog.record(sighting(item, image, bytes, hash, result.faces()));
+            }
+            if (job.minScore() != null && (result.score() == null || result.score() < job.minScore())) {
+                belowMin++;
+                notify(result);
+                return;
+            }
+            deliver(result, image, bytes, sessions);
+        }
+
+        private Sighting sighting(SourceItem item, Image image, byte[] bytes, long hash, List<FaceResult> faces) {
+            return new Sighting(job.location(), item.location(), item.id(), hash, image.width(), image.height(), bytes.length, faces,
+                    info.scorers(), info.detector(), Instant.now());
+        }
+
+        private void skip() {
+            skipped++;
+            done++;
+            if (listener != null) {
+                listener.progress(new Progress(done, total, faces, errors, seconds()));
+            }
         }
 
         private ImageResult failed(SourceItem item, String message) {
@@ -190,11 +263,15 @@ public class ScoringPipeline implements Pipeline {
             return ImageResult.failed(item.id(), item.location(), message);
         }
 
-        private void deliver(ImageResult result, Image image, List<ResultSink.Session> sessions) {
-            done++;
+        private void deliver(ImageResult result, Image image, byte[] bytes, List<ResultSink.Session> sessions) {
             for (ResultSink.Session s : sessions) {
-                s.accept(result, image);
+                s.accept(result, image, bytes);
             }
+            notify(result);
+        }
+
+        private void notify(ImageResult result) {
+            done++;
             if (listener != null) {
                 listener.result(result);
                 listener.progress(new Progress(done, total, faces, errors, seconds()));

@@ -229,6 +229,10 @@ class ScoringPipelineTest {
         assertThatThrownBy(() -> p.run(new PipelineJob("ftp://x", List.of("level"), null, false, 0.25, List.of(), null, false, 1), null))
                 .hasMessage("ftp://x: no image source understands this location");
         Path out = Files.createDirectories(tmp.resolve("out"));
+        // an empty folder is fine (made beforehand, e.g. by mktemp -d); one with a file is not
+        p.run(new PipelineJob("mem:x", List.of("level"), null, false, 0.25, List.of("rec"), out, false, 1), null);
+        recorder.results.clear();
+        Files.writeString(out.resolve("results.json"), "{}");
         assertThatThrownBy(() -> p.run(new PipelineJob("mem:x", List.of("level"), null, false, 0.25, List.of("rec"), out, false, 1), null))
                 .hasMessage(out + ": already exists (use --force to write into it, or another --out)");
         assertThat(recorder.results).isEmpty();
@@ -267,7 +271,7 @@ class ScoringPipelineTest {
         assertThat(other.info.output()).isEqualTo(labels);
         assertThat(other.results).hasSize(100);
 
-        Files.createDirectories(labels);
+        Files.writeString(Files.createDirectories(labels).resolve("img0.txt"), "");
         assertThatThrownBy(() -> p.run(new PipelineJob("mem:x", List.of(), null, false, 0.25, List.of("rec", "labels"), tmp.resolve("new"),
                 false, 1, Map.of("labels", labels)), null)).hasMessage(labels + ": already exists (use --force to write into it)");
         assertThatThrownBy(() -> new PipelineJob("mem:x", List.of(), null, false, 0.25, List.of("rec"), out, false, 1, Map.of("labels", labels)))
