@@ -7,9 +7,13 @@ import java.util.Arrays;
 import java.util.Locale;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 import konomi.api.Image;
 import konomi.api.KonomiException;
+import konomi.api.catalog.Catalog;
 import konomi.api.sink.ImageResult;
 import konomi.api.sink.ResultSink;
 import konomi.api.sink.RunInfo;
@@ -20,10 +24,14 @@ import konomi.util.AtomicFile;
  * {@code --sink folder:DIR}: copies each image with a face (above {@code --min-score} when given) into DIR, byte
  * for byte as the source gave it. DIR is a collection that grows run after run: a file of the same name is never
  * replaced; the copy gets a {@code -2}, {@code -3} ... suffix, unless it holds the same bytes (copied before).
+ * With the catalog installed each copy is noted there as sent to {@code folder}, with the file it went to.
  */
 @Component(property = {ResultSink.NAME + "=" + FolderSink.NAME, ResultSink.OUTPUT + "=" + ResultSink.OUTPUT_ADD})
 public class FolderSink implements ResultSink {
     static final String NAME = "folder";
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile Catalog catalog;
 
     @Override
     public Session open(RunInfo run) {
@@ -39,7 +47,7 @@ public class FolderSink implements ResultSink {
         } catch (IOException e) {
             throw new KonomiException(dir + ": cannot create folder: " + e.getMessage(), e);
         }
-        return new Copier(dir);
+        return new Copier(dir, catalog);
     }
 
     /** The file name an image is copied under: the last part of its name, made safe for any file system. */
@@ -59,10 +67,12 @@ public class FolderSink implements ResultSink {
 
     private static final class Copier implements Session {
         private final Path dir;
+        private final Catalog catalog;
         private int copied, same;
 
-        Copier(Path dir) {
+        Copier(Path dir, Catalog catalog) {
             this.dir = dir;
+            this.catalog = catalog;
         }
 
         @Override
@@ -95,6 +105,9 @@ public class FolderSink implements ResultSink {
                     f.stream().write(encoded);
                     f.commit();
                     copied++;
+                    if (catalog != null && result.location() != null) {
+                        catalog.markSent(result.location(), NAME, target.toAbsolutePath().toString());
+                    }
                     return;
                 } catch (IOException e) {
                     throw new KonomiException(target + ": cannot write: " + e.getMessage(), e);
