@@ -153,7 +153,7 @@ final class ScheduleEngine {
                 }
                 String result = outcome;
                 try {
-                    record(id, x -> x.withRun(at, result));
+                    record(id, x -> x.withRun(at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS), result));
                 } finally {
                     running.remove(id);
                 }

@@ -38,7 +38,8 @@ import konomi.api.schedule.Scheduler;
  * (see {@link ScheduleEngine}), and each run has a daemon thread of its own while it lasts. Configuration
  * ({@link ScheduleConfig}, PID {@code konomi.schedule}) is read at activation: a change restarts the component.
  */
-@Component(configurationPid = ScheduleConfig.PID, service = Scheduler.class)
+// immediate: in konomi serve nobody asks for the service, yet the timer must run
+@Component(configurationPid = ScheduleConfig.PID, service = Scheduler.class, immediate = true)
 @Designate(ocd = ScheduleConfig.class)
 public class SchedulerComponent implements Scheduler {
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerComponent.class);
