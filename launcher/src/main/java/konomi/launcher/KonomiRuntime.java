@@ -51,6 +51,8 @@ public final class KonomiRuntime implements AutoCloseable {
     private final Path storage;
     private final List<String> startFailures = new ArrayList<>();
     private Bundle scheduler;
+    /** Serve: gogo.jline, started with the scheduler and without a console, for the POSIX commands scripts use (echo, grep ...). */
+    private Bundle gogoCommands;
     /** Counts bundle, service and framework events; waiters re-test their condition when it moves. */
     private final Object changes = new Object();
     private long changeCount;
@@ -61,7 +63,10 @@ public final class KonomiRuntime implements AutoCloseable {
         INTERACTIVE,
         /** Commands run by the launcher (arguments, a script, piped stdin): no console, no line reader. */
         COMMAND,
-        /** Long-running, no shell at all: gogo.jline stays installed but is not started. */
+        /**
+         * Long-running, no console: gogo.jline starts last, with the scheduler, without a console or line reader
+         * ({@code --nointeractive}), only for the commands schedules' scripts use.
+         */
         SERVE
     }
 
@@ -148,7 +153,9 @@ public final class KonomiRuntime implements AutoCloseable {
             ctx.addFrameworkListener(e -> rt.changed());
             felix.start();
             Bundle shell = rt.installAndStart(bundles, mode == Mode.SERVE);
-            if (shell != null && mode != Mode.SERVE) {
+            if (mode == Mode.SERVE) {
+                rt.gogoCommands = shell;
+            } else if (shell != null) {
                 if (interactive) {
                     rt.awaitDeployed(5_000);
                 }
@@ -216,10 +223,14 @@ public final class KonomiRuntime implements AutoCloseable {
             return null; // none, or stopping already (SIGTERM while waiting)
         }
         try {
+            if (gogoCommands != null) {
+                // --nointeractive (gosh.args): no console and no line reader, so nothing reads stdin or spins
+                gogoCommands.start();
+            }
             scheduler.start();
             return null;
         } catch (BundleException | IllegalStateException e) {
-            return scheduler.getSymbolicName() + ": " + e.getMessage();
+            return e.getMessage();
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,6 +21,8 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.Filter;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.util.tracker.ServiceTracker;
 
 import konomi.api.KonomiException;
@@ -38,11 +41,13 @@ final class GogoRunner implements CommandRunner {
 
     private final CommandProcessor processor;
     private final BundleContext context;
+    private final ServiceComponentRuntime scr;
     private final Path logDir;
 
-    GogoRunner(CommandProcessor processor, BundleContext context, Path logDir) {
+    GogoRunner(CommandProcessor processor, BundleContext context, ServiceComponentRuntime scr, Path logDir) {
         this.processor = processor;
         this.context = context;
+        this.scr = scr;
         this.logDir = logDir;
     }
 
@@ -100,7 +105,11 @@ final class GogoRunner implements CommandRunner {
         }
     }
 
-    /** Waits until the statement's command ({@code scope:function} or {@code function}) is registered, within a bound. */
+    /**
+     * Waits until the statement's command ({@code scope:function} or {@code function}) is registered, within a bound,
+     * if a component declares it (as the launcher does): a command no component declares is Gogo's own or does not
+     * exist, and Gogo says which at once.
+     */
     private void awaitCommand(String line) throws InterruptedException {
         Matcher m = COMMAND.matcher(line);
         if (!m.find() || m.group(3) != null) {
@@ -114,6 +123,9 @@ final class GogoRunner implements CommandRunner {
         } catch (InvalidSyntaxException e) {
             return; // not a name Gogo could call either: it says so
         }
+        if (!declared(scope, function)) {
+            return;
+        }
         ServiceTracker<Object, Object> t = new ServiceTracker<>(context, filter, null);
         t.open(true);
         try {
@@ -121,5 +133,22 @@ final class GogoRunner implements CommandRunner {
         } finally {
             t.close();
         }
+    }
+
+    private boolean declared(String scope, String function) {
+        for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
+            if (d.properties != null && values(d.properties.get("osgi.command.function")).contains(function)
+                    && (scope == null || values(d.properties.get("osgi.command.scope")).contains(scope))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> values(Object v) {
+        if (v instanceof String[] a) {
+            return List.of(a);
+        }
+        return v == null ? List.of() : List.of(String.valueOf(v));
     }
 }

@@ -184,6 +184,8 @@ final class ScheduleEngine {
         String m = t.getMessage();
         if (m == null || m.isBlank()) {
             m = t.getClass().getSimpleName();
+        } else if (t.getClass().getSimpleName().equals("CommandNotFoundException")) {
+            m = "unknown command: " + m.replaceFirst("^Command not found: ", ""); // as the launcher says it
         } else if (!(t instanceof KonomiException) && !t.getClass().getName().startsWith("konomi.")) {
             m = t.getClass().getSimpleName() + ": " + m;
         }

@@ -23,6 +23,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,8 @@ public class SchedulerComponent implements Scheduler {
 
     @Reference
     private CommandProcessor processor;
+    @Reference
+    private ServiceComponentRuntime scr;
 
     private ScheduleFile file;
     private Clock clock = Clock.systemDefaultZone();
@@ -65,7 +68,7 @@ public class SchedulerComponent implements Scheduler {
         AtomicInteger n = new AtomicInteger();
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "konomi-schedule"));
         runs = Executors.newCachedThreadPool(r -> daemon(r, "konomi-schedule-run-" + n.incrementAndGet()));
-        engine = new ScheduleEngine(file, clock, new GogoRunner(processor, context, root.resolve("log")), runs);
+        engine = new ScheduleEngine(file, clock, new GogoRunner(processor, context, scr, root.resolve("log")), runs);
         boolean catchUp = config.catchUp();
         timer.execute(() -> {
             try {

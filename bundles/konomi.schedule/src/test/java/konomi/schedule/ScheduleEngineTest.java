@@ -167,6 +167,13 @@ class ScheduleEngineTest {
     }
 
     @Test
+    void failuresAreOneLine() {
+        assertThat(ScheduleEngine.oneLine(new konomi.api.KonomiException("pics/: folder not found\nmore"))).isEqualTo("pics/: folder not found");
+        assertThat(ScheduleEngine.oneLine(new IllegalArgumentException())).isEqualTo("IllegalArgumentException");
+        assertThat(ScheduleEngine.oneLine(new RuntimeException("x".repeat(400)))).hasSize(300).endsWith("...");
+    }
+
+    @Test
     void aCorruptFileStopsNothingAndIsLeftAlone() throws Exception {
         ScheduleFile f = file(schedule("a", "* * * * *", "detect:list", T0, null));
         ScheduleEngine e = engine(f, s -> ran.add(s.id()));
