@@ -33,6 +33,13 @@ public final class KonomiRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KonomiRuntime.class);
     private static final String SHELL = "org.apache.felix.gogo.jline";
     /**
+     * The scheduler: in {@link Mode#SERVE} it runs schedules (catch-up runs at once), so it starts last, once
+     * deploy/ and etc/ are in effect and the models are loaded ({@link #startScheduler()}); elsewhere it starts with the rest.
+     */
+    static final String SCHEDULER = "konomi.schedule";
+    /** Framework property telling bundles how Konomi runs: interactive, command or serve (schedules run only in serve). */
+    public static final String MODE_PROPERTY = "konomi.mode";
+    /**
      * How often FileInstall looks at deploy/ and etc/: a jar dropped there is live within about this
      * much plus its start-up (see PlatformBench.hotDeploy); each look costs little CPU (a WatchService poll).
      * The system property konomi.fileinstall.poll overrides it.
@@ -43,6 +50,9 @@ public final class KonomiRuntime implements AutoCloseable {
     private final Felix felix;
     private final Path storage;
     private final List<String> startFailures = new ArrayList<>();
+    private Bundle scheduler;
+    /** Serve: gogo.jline, started with the scheduler and without a console, for the POSIX commands scripts use (echo, grep ...). */
+    private Bundle gogoCommands;
     /** Counts bundle, service and framework events; waiters re-test their condition when it moves. */
     private final Object changes = new Object();
     private long changeCount;
@@ -53,7 +63,10 @@ public final class KonomiRuntime implements AutoCloseable {
         INTERACTIVE,
         /** Commands run by the launcher (arguments, a script, piped stdin): no console, no line reader. */
         COMMAND,
-        /** Long-running, no shell at all: gogo.jline stays installed but is not started. */
+        /**
+         * Long-running, no console: gogo.jline starts last, with the scheduler, without a console or line reader
+         * ({@code --nointeractive}), only for the commands schedules' scripts use.
+         */
         SERVE
     }
 
@@ -126,6 +139,7 @@ public final class KonomiRuntime implements AutoCloseable {
             System.setProperty("org.jline.terminal.dumb", "true"); // no console wanted, and no warning about it
         }
         cfg.put("konomi.home", h.root().toString());
+        cfg.put(MODE_PROPERTY, mode.name().toLowerCase(java.util.Locale.ROOT));
         cfg.put("konomi.deploy", h.deploy().toString());
         cfg.put("konomi.etc", h.etc().toString());
         Felix felix = new Felix(cfg);
@@ -138,8 +152,10 @@ public final class KonomiRuntime implements AutoCloseable {
             ctx.addBundleListener(e -> rt.changed());
             ctx.addFrameworkListener(e -> rt.changed());
             felix.start();
-            Bundle shell = rt.installAndStart(bundles);
-            if (shell != null && mode != Mode.SERVE) {
+            Bundle shell = rt.installAndStart(bundles, mode == Mode.SERVE);
+            if (mode == Mode.SERVE) {
+                rt.gogoCommands = shell;
+            } else if (shell != null) {
                 if (interactive) {
                     rt.awaitDeployed(5_000);
                 }
@@ -153,8 +169,11 @@ public final class KonomiRuntime implements AutoCloseable {
         return rt;
     }
 
-    /** Installs and starts every bundle but the console (gogo.jline), which it returns (null if absent). */
-    private Bundle installAndStart(Path bundleDir) throws IOException {
+    /**
+     * Installs and starts every bundle but the console (gogo.jline), which it returns (null if absent), and, when
+     * {@code holdScheduler}, the scheduler, which {@link #startScheduler()} starts.
+     */
+    private Bundle installAndStart(Path bundleDir, boolean holdScheduler) throws IOException {
         BundleContext ctx = felix.getBundleContext();
         List<Bundle> installed = new ArrayList<>();
         try (Stream<Path> s = Files.list(bundleDir)) {
@@ -178,6 +197,10 @@ public final class KonomiRuntime implements AutoCloseable {
                 shell = b;
                 continue;
             }
+            if (holdScheduler && SCHEDULER.equals(b.getSymbolicName())) {
+                scheduler = b;
+                continue;
+            }
             startBundle(b);
         }
         return shell;
@@ -191,9 +214,34 @@ public final class KonomiRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code konomi serve}: starts the scheduler held back at start-up, once the caller has waited for deploy/, etc/
+     * and the models, so a catch-up run at start sees every command and model. Returns its failure, or null.
+     */
+    public String startScheduler() {
+        if (scheduler == null || !running()) {
+            return null; // none, or stopping already (SIGTERM while waiting)
+        }
+        try {
+            if (gogoCommands != null) {
+                // --nointeractive (gosh.args): no console and no line reader, so nothing reads stdin or spins
+                gogoCommands.start();
+            }
+            scheduler.start();
+            return null;
+        } catch (BundleException | IllegalStateException e) {
+            return e.getMessage();
+        }
+    }
+
     /** Bundles of the application that could not start (a broken build or class path), one line each. */
     public List<String> startFailures() {
         return List.copyOf(startFailures);
+    }
+
+    /** Whether the framework is up (not stopping or stopped). */
+    public boolean running() {
+        return felix.getState() == Bundle.ACTIVE;
     }
 
     public BundleContext context() {

@@ -26,7 +26,7 @@ public final class Main {
                    konomi [--debug] [--home DIR] serve
             With no command konomi opens the interactive shell (type help, or help detect:run);
             with stdin not a terminal (a pipe, a file) it runs stdin's lines as a script.
-            serve runs Konomi with no shell (hot deploy into deploy/) until SIGTERM or Ctrl-C.
+            serve runs Konomi with no shell (hot deploy into deploy/, schedules run) until SIGTERM or Ctrl-C.
             Examples: konomi detect:run pictures/ --out faces.csv
                       konomi detect:list
                       konomi model:list""";
@@ -207,6 +207,15 @@ public final class Main {
         }
         err.println("konomi: serving, home " + h.root() + "; SIGTERM or Ctrl-C stops");
         err.flush();
+        // schedules run from now on: first what deploy/ and etc/ hold must be in effect and the models loaded
+        if (rt.running()) {
+            ModelsLoaded.await(rt.context(), 60_000);
+            rt.awaitDeployed(5_000);
+        }
+        String failed = rt.startScheduler();
+        if (failed != null) {
+            err.println("konomi: bundle failed to start: " + failed);
+        }
         rt.awaitStop();
         rt.close();
         try {
