@@ -91,7 +91,7 @@ public final class JdbcCatalog implements Catalog, AutoCloseable {
 
     private void migrate(ClassLoader loader) {
         try {
-            MigrateResult r = Flyway.configure(loader).dataSource(pool).locations("classpath:db/migration").load().migrate();
+            MigrateResult r = Flyway.configure(loader).loggers("slf4j").dataSource(pool).locations("classpath:db/migration").load().migrate();
             if (r.migrationsExecuted > 0) {
                 LOG.info("catalog {}: schema migrated to version {} ({} migrations)", settings.url(), r.targetSchemaVersion, r.migrationsExecuted);
             }

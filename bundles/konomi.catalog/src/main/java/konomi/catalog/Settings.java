@@ -55,7 +55,9 @@ public record Settings(String url, String user, String password, int distance) {
             }
             url = defaultUrl(home);
         }
-        String password = string(props.get("password"));
+        // ".password" is a private property: unlike "password" it is not copied onto the service's properties
+        String password = string(props.get(".password"));
+        password = password.isEmpty() ? string(props.get("password")) : password;
         String lower = url.toLowerCase(Locale.ROOT);
         if (lower.startsWith(H2)) {
             Matcher m = H2_PASSWORD.matcher(url);

@@ -54,4 +54,10 @@ class SettingsTest {
         assertThat(both.toString()).doesNotContain("pw");
         assertThat(both.scrub("FATAL: password authentication failed for pw")).doesNotContain(" pw").contains("***");
     }
+
+    @Test
+    void thePrivatePasswordKeyWins() {
+        assertThat(Settings.from(Map.of("url", "jdbc:postgresql://db/k", ".password", "a", "password", "b"), CFG, null).password()).isEqualTo("a");
+        assertThat(Settings.from(Map.of("url", "jdbc:postgresql://db/k", "password", "b"), CFG, null).password()).isEqualTo("b");
+    }
 }

@@ -26,13 +26,21 @@ final class Args {
 
     /**
      * A point in time as an option gives it: an age ({@code 30m}, {@code 12h}, {@code 7d}, {@code 2w}: that long
-     * before now), a date ({@code 2026-11-30}: its start, local time), a local date and time
+     * before now; a bare number is days), a date ({@code 2026-11-30}: its start, local time), a local date and time
      * ({@code 2026-11-30T18:00}) or an instant ({@code 2026-11-30T18:00:00Z}).
      *
      * @throws IllegalArgumentException naming the option and the accepted forms
      */
-    static Instant since(String option, String value, Clock clock) {
+    static Instant since(String option, Object given, Clock clock) {
+        if (given instanceof Number n) {
+            // Gogo reads 7d as the Java literal 7.0 (a double): a number is days
+            return clock.instant().minus(Duration.ofSeconds(Math.round(n.doubleValue() * 86_400)));
+        }
+        String value = String.valueOf(given);
         String v = value.trim().toLowerCase(Locale.ROOT);
+        if (v.matches("\\d+(\\.\\d+)?")) {
+            return clock.instant().minus(Duration.ofSeconds(Math.round(Double.parseDouble(v) * 86_400)));
+        }
         Matcher m = AGO.matcher(v);
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));

@@ -29,16 +29,19 @@ public class CatalogCommands {
     @Descriptor("list the images the catalog recorded, newest first: id, when last seen, score (the best face's, first scorer), "
             + "scorer, label, faces, the sinks it was sent to, where it came from. With --min-score or --by-score the best come first")
     public void list(
-            @Descriptor("only images seen since: an age (30m, 12h, 7d, 2w) or a date (2026-11-30, 2026-11-30T18:00)") @Parameter(names = {"--since"}, absentValue = "") String since,
+            @Descriptor("only images seen since: an age (30m, 12h, 7d, 2w) or a date (2026-11-30, 2026-11-30T18:00)") @Parameter(names = {"--since"}, absentValue = "") Object since,
             @Descriptor("at most this many rows") @Parameter(names = {"-n", "--top"}, absentValue = "20") int top,
-            @Descriptor("only images scoring at least this (images without a score are left out); ranks by score") @Parameter(names = {"--min-score"}, absentValue = "") String minScore,
+            @Descriptor("only images scoring at least this (images without a score are left out); ranks by score") @Parameter(names = {"--min-score"}, absentValue = "") Object minScore,
             @Descriptor("rank by score, best first, instead of newest first") @Parameter(names = {"--by-score"}, absentValue = "false", presentValue = "true") boolean byScore,
             @Descriptor("tab-separated rows without header, for scripts") @Parameter(names = {"--no-format"}, absentValue = "false", presentValue = "true") boolean noFormat) {
-        Instant from = since.isBlank() ? null : Args.since("--since", since, Clock.systemDefaultZone());
+        // an Object: Gogo turns 7d into the number 7.0 before a String parameter could see it
+        Instant from = String.valueOf(since).isBlank() ? null : Args.since("--since", since, Clock.systemDefaultZone());
         Double min = null;
-        if (!minScore.isBlank()) {
+        if (minScore instanceof Number n) {
+            min = n.doubleValue();
+        } else if (!String.valueOf(minScore).isBlank()) {
             try {
-                min = Double.parseDouble(minScore.trim());
+                min = Double.parseDouble(String.valueOf(minScore).trim());
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("--min-score wants a number, not '" + minScore + "'");
             }

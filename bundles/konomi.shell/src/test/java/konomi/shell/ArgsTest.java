@@ -18,6 +18,8 @@ class ArgsTest {
         assertThat(Args.since("--since", "12h", CLOCK)).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
         assertThat(Args.since("--since", "30m", CLOCK)).isEqualTo(Instant.parse("2026-12-01T11:30:00Z"));
         assertThat(Args.since("--since", "2w", CLOCK)).isEqualTo(Instant.parse("2026-11-17T12:00:00Z"));
+        assertThat(Args.since("--since", 7.0, CLOCK)).as("Gogo's reading of 7d").isEqualTo(Instant.parse("2026-11-24T12:00:00Z"));
+        assertThat(Args.since("--since", "1.5", CLOCK)).isEqualTo(Instant.parse("2026-11-30T00:00:00Z"));
     }
 
     @Test
