@@ -68,6 +68,7 @@ public final class JdbcCatalog implements Catalog, AutoCloseable {
         Pool pool = new Pool(driver(settings, loader), settings);
         JdbcCatalog c = new JdbcCatalog(settings, pool);
         try {
+            c.sql("cannot open the database", conn -> null); // a refused login or a locked file is told as such, not as a migration failure
             c.migrate(loader);
             c.loadIndex();
             return c;
