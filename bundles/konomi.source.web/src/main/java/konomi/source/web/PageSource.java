@@ -12,9 +12,10 @@ import konomi.api.KonomiException;
 import konomi.api.ServiceProps;
 import konomi.api.SourceItem;
 import konomi.api.fetch.Fetcher;
+import konomi.source.web.common.WebItem;
 
 /**
- * The images an http(s) page shows or links ({@link konomi.source.web.html.HtmlImages}), in page order. It ranks
+ * The images an http(s) page shows or links ({@link konomi.source.web.common.HtmlImages}), in page order. It ranks
  * below the feed source, which hands it any http(s) location that turns out to be a page.
  */
 @Component(property = {ServiceProps.NAME + "=" + PageSource.NAME, Constants.SERVICE_RANKING + ":Integer=" + PageSource.RANKING})

@@ -13,7 +13,7 @@ import konomi.api.KonomiException;
 import konomi.api.fetch.FetchRequest;
 import konomi.api.fetch.Fetched;
 import konomi.api.fetch.Fetcher;
-import konomi.source.web.html.HtmlImages;
+import konomi.source.web.common.HtmlImages;
 
 /** Reading pages and locations for the web sources. */
 final class Pages {

@@ -23,7 +23,8 @@ import konomi.api.KonomiException;
 import konomi.api.ServiceProps;
 import konomi.api.SourceItem;
 import konomi.api.fetch.Fetcher;
-import konomi.source.web.html.HtmlImages;
+import konomi.source.web.common.HtmlImages;
+import konomi.source.web.common.WebItem;
 
 /**
  * A {@code .urls} text file: one image or page URL a line, {@code #} comments and blank lines ignored. A URL whose

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import konomi.api.KonomiException;
 import konomi.api.SourceItem;
 import konomi.api.fetch.Fetcher;
-import konomi.source.web.html.HtmlImages;
+import konomi.source.web.common.HtmlImages;
+import konomi.source.web.common.WebItem;
 
 /** The page and URL-list sources against a real local server, through the real fetcher. */
 class WebSourcesTest {

@@ -1,4 +1,4 @@
-package konomi.source.web;
+package konomi.source.web.common;
 
 import java.net.URI;
 

@@ -1,4 +1,4 @@
-package konomi.source.web.html;
+package konomi.source.web.common;
 
 import java.net.MalformedURLException;
 import java.net.URI;
