@@ -69,6 +69,10 @@ class FeedSourceTest {
 
     /** The real fetcher, without delay or disk copies (its constructor is package-private in konomi.fetch). */
     static Fetcher fetcher() throws Exception {
+        return fetcher(null);
+    }
+
+    static Fetcher fetcher(Path keep) throws Exception {
         Class<?> settings = Class.forName("konomi.fetch.Settings");
         var of = settings.getDeclaredMethod("of", String.class, String.class, String.class, long.class, long.class, long.class, int.class,
                 long.class, long.class);
@@ -76,7 +80,7 @@ class FeedSourceTest {
         Object s = of.invoke(null, "test", "0.1.0", "", 0L, 2000L, 5000L, 1, 20L, 20L << 20);
         Constructor<?> c = Class.forName("konomi.fetch.HttpFetcher").getDeclaredConstructor(settings, Path.class);
         c.setAccessible(true);
-        return (Fetcher) c.newInstance(s, null);
+        return (Fetcher) c.newInstance(s, keep);
     }
 
     @AfterEach
@@ -120,5 +124,24 @@ class FeedSourceTest {
         assertThat(source.accepts("pics/feed.xml")).isFalse();
         assertThatThrownBy(() -> source.open(url("/page.html"))).isInstanceOf(WrongSourceException.class)
                 .hasMessage(url("/page.html") + ": not a feed (text/html)");
+    }
+
+    @Test
+    void anUnchangedFeedCostsA304AndGivesTheSameImages(@org.junit.jupiter.api.io.TempDir Path keep) throws Exception {
+        byte[] rss = ("<rss version=\"2.0\"><channel><title>t</title><link>" + url("/") + "</link><description>d</description>"
+                + "<item><title>1</title><enclosure url=\"" + url("/img/grapeot_112032.jpg") + "\" type=\"image/jpeg\" length=\"1\"/></item>"
+                + "</channel></rss>").getBytes(StandardCharsets.UTF_8);
+        server.route("/cached.xml", x -> {
+            x.getResponseHeaders().set("Last-Modified", "Tue, 01 Dec 2026 06:00:00 GMT");
+            if ("Tue, 01 Dec 2026 06:00:00 GMT".equals(x.getRequestHeaders().getFirst("If-Modified-Since"))) {
+                x.sendResponseHeaders(304, -1);
+            } else {
+                LocalServer.send(x, 200, "application/rss+xml", rss);
+            }
+        });
+        List<String> first = new FeedSource(fetcher(keep)).open(url("/cached.xml")).map(SourceItem::id).toList();
+        List<String> second = new FeedSource(fetcher(keep)).open(url("/cached.xml")).map(SourceItem::id).toList();
+        assertThat(second).isEqualTo(first).containsExactly(url("/img/grapeot_112032.jpg"));
+        assertThat(server.paths()).containsExactly("/robots.txt", "/cached.xml", "/robots.txt", "/cached.xml");
     }
 }
