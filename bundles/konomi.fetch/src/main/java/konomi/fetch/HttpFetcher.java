@@ -111,8 +111,9 @@ public class HttpFetcher implements Fetcher {
             throw new KonomiException(uri + ": not an http(s) URL");
         }
         try {
-            if (!robots.allowed(uri, s.robotName(), txt -> robotsTxt(txt, s))) {
-                throw new KonomiException(uri + ": robots.txt disallows it for " + s.robotName());
+            String refused = robots.refusal(uri, s.robotName(), txt -> robotsTxt(txt, s));
+            if (refused != null) {
+                throw new KonomiException(uri + ": " + refused);
             }
             return fetch(uri, request, s);
         } catch (InterruptedException e) {

@@ -10,9 +10,9 @@ import crawlercommons.robots.SimpleRobotRulesParser;
 
 /**
  * robots.txt rules per origin (scheme, host, port), parsed by crawler-commons and kept for the life of the process.
- * A missing robots.txt (4xx) allows everything; a server error disallows everything until the process ends (the
- * usual reading: the site is not in a state to be crawled); a robots.txt that cannot be reached at all is not
- * kept, so the next request asks again.
+ * A missing robots.txt (4xx) allows everything. A server error (5xx) disallows the request (the usual reading: the
+ * site is not in a state to be crawled) and is not kept, so the next request asks again; neither is a robots.txt
+ * that cannot be reached at all, which allows the request (it will most likely fail on its own, naming why).
  */
 final class Robots {
     /** What fetching a robots.txt gave: a status and a body, or status -1 when it could not be reached. */
@@ -30,21 +30,27 @@ final class Robots {
         return URI.create(uri.getScheme().toLowerCase() + "://" + uri.getRawAuthority() + "/robots.txt");
     }
 
-    /** Whether the robot may fetch this URL; fetches the origin's robots.txt once (racing callers may both fetch it). */
-    boolean allowed(URI uri, String robotName, Getter getter) throws InterruptedException {
+    /**
+     * Why the robot may not fetch this URL, or null when it may; fetches the origin's robots.txt once (racing
+     * callers may both fetch it).
+     */
+    String refusal(URI uri, String robotName, Getter getter) throws InterruptedException {
         URI txt = robotsTxt(uri);
         String origin = txt.toString();
         BaseRobotRules r = rules.get(origin);
         if (r == null) {
             Answer a = getter.get(txt);
             if (a.status() < 0) {
-                return true;
+                return null;
+            }
+            if (a.status() / 100 == 5) {
+                return "robots.txt is unavailable (HTTP " + a.status() + ")";
             }
             synchronized (parser) {
                 r = a.status() / 100 == 2 ? parser.parseContent(origin, a.body(), a.contentType(), List.of(robotName)) : parser.failedFetch(a.status());
             }
             rules.put(origin, r);
         }
-        return r.isAllowed(uri.toString());
+        return r.isAllowed(uri.toString()) ? null : "robots.txt disallows it for " + robotName;
     }
 }

@@ -87,6 +87,24 @@ class HttpFetcherTest {
     }
 
     @Test
+    void aRobotsTxtServerErrorRefusesTheRequestAndIsAskedAgainNextTime() {
+        AtomicInteger robots = new AtomicInteger();
+        server.route("/robots.txt", x -> {
+            if (robots.incrementAndGet() == 1) {
+                LocalServer.send(x, 503, "text/plain", "down".getBytes(StandardCharsets.UTF_8));
+            } else {
+                x.sendResponseHeaders(404, -1);
+            }
+        });
+        server.serve("/a.jpg", "image/jpeg", JPEG);
+        HttpFetcher f = fetcher(null);
+        assertThatThrownBy(() -> f.get(server.uri("/a.jpg"), FetchRequest.image()))
+                .hasMessage(server.uri("/a.jpg") + ": robots.txt is unavailable (HTTP 503)");
+        assertThat(f.get(server.uri("/a.jpg"), FetchRequest.image()).body()).isEqualTo(JPEG);
+        assertThat(server.paths()).containsExactly("/robots.txt", "/robots.txt", "/a.jpg");
+    }
+
+    @Test
     void requestsToOneHostStartTheConfiguredDelayApart() {
         server.serve("/a.jpg", "image/jpeg", JPEG);
         HttpFetcher f = new HttpFetcher(settings(300, 5000, 0), null);
