@@ -35,7 +35,8 @@ import konomi.api.fetch.Fetcher;
 
 /**
  * The Fetcher, on the JDK's HttpClient. Polite: requests to one host:port start {@code hostDelayMs} apart, a URL
- * robots.txt disallows for Konomi is never requested, the User-Agent names Konomi. Safe: every request has a
+ * robots.txt disallows for Konomi is never requested (redirects are followed here, hop by hop, so each hop is
+ * paced and checked too: at most 5, never from https to http), the User-Agent names Konomi. Safe: every request has a
  * deadline for its whole exchange (headers and body), the body is refused from its headers when the type is wrong
  * or the declared size too large and cut off the moment it passes the limit, an image must start with an image
  * header. Retries: a small loop (the decision needs the response's status and Retry-After, which a generic retry
@@ -51,6 +52,8 @@ public class HttpFetcher implements Fetcher {
             + "application/xml;q=0.9, text/*;q=0.8";
     private static final String IMAGE_ACCEPT = "image/jpeg, image/png, image/webp, image/bmp, image/gif;q=0.8, */*;q=0.1";
     private static final long ROBOTS_MAX_BYTES = 512 * 1024;
+    private static final java.util.Set<Integer> REDIRECTS = java.util.Set.of(301, 302, 303, 307, 308);
+    static final int MAX_REDIRECTS = 5;
 
     private final HostPacer pacer = new HostPacer();
     private final Robots robots = new Robots();
@@ -94,7 +97,7 @@ public class HttpFetcher implements Fetcher {
         Settings old = settings;
         if (old == null || old.connectTimeoutMs() != s.connectTimeoutMs()) {
             client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(s.connectTimeoutMs()))
-                    .followRedirects(HttpClient.Redirect.NORMAL).build();
+                    .followRedirects(HttpClient.Redirect.NEVER).build();
         }
         settings = s;
     }
@@ -128,8 +131,10 @@ public class HttpFetcher implements Fetcher {
         ValidatorStore keep = request.conditional() ? store : null;
         ValidatorStore.Kept kept = keep == null ? null : keep.load(uri);
         int tries = s.retries() + 1;
+        URI at = uri;
+        int hops = 0;
         for (int attempt = 1;; attempt++) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(s.requestTimeoutMs()))
+            HttpRequest.Builder b = HttpRequest.newBuilder(at).timeout(Duration.ofMillis(s.requestTimeoutMs()))
                     .header("User-Agent", s.userAgent()).header("Accept", image ? IMAGE_ACCEPT : DOCUMENT_ACCEPT);
             if (kept != null && !kept.etag().isEmpty()) {
                 b.header("If-None-Match", kept.etag());
@@ -149,8 +154,14 @@ public class HttpFetcher implements Fetcher {
                 if (status / 100 == 2) {
                     return accepted(uri, r, image, keep);
                 }
+                if (REDIRECTS.contains(status)) {
+                    // followed here, not by the client: each hop is paced and checked against its site's robots.txt
+                    at = redirect(uri, at, r, ++hops, s);
+                    attempt = 0;
+                    continue;
+                }
                 if (status != 429 && status / 100 != 5) {
-                    throw new KonomiException(uri + ": HTTP " + status);
+                    throw new KonomiException(uri + ": HTTP " + status + (at.equals(uri) ? "" : " (redirected to " + at + ")"));
                 }
                 failure = "HTTP " + status;
                 retryAfterMs = retryAfter(r.headers().firstValue("Retry-After").orElse(null));
@@ -171,6 +182,33 @@ public class HttpFetcher implements Fetcher {
             LOG.info("{}: {}, try {} of {} in {} ms", uri, failure, attempt + 1, tries, wait);
             TimeUnit.MILLISECONDS.sleep(wait);
         }
+    }
+
+    /** Where a redirect leads, checked: a valid http(s) Location, no https-to-http step, few hops, allowed by robots.txt. */
+    private URI redirect(URI uri, URI at, HttpResponse<?> r, int hops, Settings s) throws InterruptedException {
+        String location = r.headers().firstValue("Location").orElse("");
+        URI next;
+        try {
+            next = at.resolve(location.strip().replace(" ", "%20"));
+        } catch (IllegalArgumentException e) {
+            next = null;
+        }
+        String scheme = next == null || next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+        if (location.isBlank() || next == null || next.getHost() == null || !(scheme.equals("http") || scheme.equals("https"))) {
+            throw new KonomiException(uri + ": HTTP " + r.statusCode() + " without a usable Location (" + location + ")");
+        }
+        if (hops > MAX_REDIRECTS) {
+            throw new KonomiException(uri + ": more than " + MAX_REDIRECTS + " redirects");
+        }
+        if (at.getScheme().equalsIgnoreCase("https") && scheme.equals("http")) {
+            throw new KonomiException(uri + ": redirected from https to http (" + next + ")");
+        }
+        String refused = robots.refusal(next, s.robotName(), txt -> robotsTxt(txt, s));
+        if (refused != null) {
+            throw new KonomiException(uri + ": redirected to " + next + ", which " + refused.replace("robots.txt disallows it", "robots.txt disallows"));
+        }
+        LOG.debug("{}: HTTP {} to {}", at, r.statusCode(), next);
+        return next;
     }
 
     /**

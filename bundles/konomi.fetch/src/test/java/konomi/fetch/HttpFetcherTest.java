@@ -105,6 +105,33 @@ class HttpFetcherTest {
     }
 
     @Test
+    void redirectsAreFollowedHopByHopAndCheckedAgainstRobotsTxt() {
+        server.serve("/robots.txt", "text/plain", "User-agent: *\nDisallow: /private/\n".getBytes(StandardCharsets.UTF_8));
+        server.serve("/new/a.jpg", "image/jpeg", JPEG).serve("/private/a.jpg", "image/jpeg", JPEG);
+        server.route("/old/a.jpg", x -> {
+            x.getResponseHeaders().set("Location", "/new/a.jpg");
+            x.sendResponseHeaders(301, -1);
+        });
+        server.route("/sneaky.jpg", x -> {
+            x.getResponseHeaders().set("Location", "private/a.jpg");
+            x.sendResponseHeaders(302, -1);
+        });
+        server.route("/loop.jpg", x -> {
+            x.getResponseHeaders().set("Location", "/loop.jpg");
+            x.sendResponseHeaders(307, -1);
+        });
+        HttpFetcher f = fetcher(null);
+        Fetched moved = f.get(server.uri("/old/a.jpg"), FetchRequest.image());
+        assertThat(moved.body()).isEqualTo(JPEG);
+        assertThat(moved.uri()).isEqualTo(server.uri("/new/a.jpg"));
+        assertThatThrownBy(() -> f.get(server.uri("/sneaky.jpg"), FetchRequest.image()))
+                .hasMessage(server.uri("/sneaky.jpg") + ": redirected to " + server.uri("/private/a.jpg") + ", which robots.txt disallows for konomi");
+        assertThatThrownBy(() -> f.get(server.uri("/loop.jpg"), FetchRequest.image()))
+                .hasMessage(server.uri("/loop.jpg") + ": more than 5 redirects");
+        assertThat(server.paths()).doesNotContain("/private/a.jpg");
+    }
+
+    @Test
     void requestsToOneHostStartTheConfiguredDelayApart() {
         server.serve("/a.jpg", "image/jpeg", JPEG);
         HttpFetcher f = new HttpFetcher(settings(300, 5000, 0), null);
