@@ -3,7 +3,7 @@
  * scorers, and the model bundles that provide them.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package konomi.api;
 
 import org.osgi.annotation.bundle.Export;

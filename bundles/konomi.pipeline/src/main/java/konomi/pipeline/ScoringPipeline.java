@@ -27,6 +27,7 @@ import konomi.api.KonomiException;
 import konomi.api.Score;
 import konomi.api.Scorer;
 import konomi.api.SourceItem;
+import konomi.api.WrongSourceException;
 import konomi.api.catalog.Catalog;
 import konomi.api.catalog.Sighting;
 import konomi.api.pipeline.Pipeline;
@@ -65,7 +66,7 @@ public class ScoringPipeline implements Pipeline {
     @Reference
     Scorers scorers;
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    volatile List<ImageSource> sources;
+    volatile List<Map.Entry<Map<String, Object>, ImageSource>> sources;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile Catalog catalog;
     private final List<Bound<ResultSink>> sinks = new CopyOnWriteArrayList<>();
@@ -162,10 +163,45 @@ public class ScoringPipeline implements Pipeline {
         return r;
     }
 
+    /**
+     * The sources that accept the location, highest {@code service.ranking} first, as one source whose
+     * {@code open} tries them in that order: one that finds the location is another kind
+     * ({@link WrongSourceException}) hands it to the next.
+     */
     private ImageSource source(String location) {
-        List<ImageSource> s = sources;
-        return (s == null ? List.<ImageSource>of() : s).stream().filter(x -> x.accepts(location)).findFirst()
-                .orElseThrow(() -> new KonomiException(location + ": no image source understands this location"));
+        List<Map.Entry<Map<String, Object>, ImageSource>> s = sources;
+        List<ImageSource> accepting = (s == null ? List.<Map.Entry<Map<String, Object>, ImageSource>>of() : s).stream()
+                .filter(e -> e.getValue().accepts(location))
+                .sorted(Comparator.comparingInt((Map.Entry<Map<String, Object>, ImageSource> e) ->
+                        e.getKey().get(org.osgi.framework.Constants.SERVICE_RANKING) instanceof Integer r ? r : 0).reversed())
+                .map(Map.Entry::getValue).toList();
+        if (accepting.isEmpty()) {
+            throw new KonomiException(location + ": no image source understands this location");
+        }
+        return new ImageSource() {
+            @Override
+            public String name() {
+                return accepting.get(0).name();
+            }
+
+            @Override
+            public boolean accepts(String l) {
+                return true;
+            }
+
+            @Override
+            public Stream<SourceItem> open(String l) {
+                for (int i = 0;; i++) {
+                    try {
+                        return accepting.get(i).open(l);
+                    } catch (WrongSourceException e) {
+                        if (i == accepting.size() - 1) {
+                            throw e;
+                        }
+                    }
+                }
+            }
+        };
     }
 
     /** One run's state: counters and the bounded top N. */

@@ -137,7 +137,7 @@ class CatalogRunTest {
 
     ScoringPipeline pipeline(ImageSource source) {
         ScoringPipeline p = new ScoringPipelineTest().pipeline();
-        p.sources = List.of(source);
+        p.sources = List.of(Map.entry(Map.of(), source));
         p.catalog = catalog;
         p.addSink(new ResultSink() {
             public Session open(konomi.api.sink.RunInfo run) {

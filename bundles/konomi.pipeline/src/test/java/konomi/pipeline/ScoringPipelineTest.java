@@ -68,7 +68,7 @@ class ScoringPipelineTest {
     }
 
     /** Serves items lazily; counts how many have been made, to check that the pipeline streams. */
-    static final class Source implements ImageSource {
+    static class Source implements ImageSource {
         final int n;
         final boolean sized;
         int made;
@@ -159,7 +159,7 @@ class ScoringPipelineTest {
         ScoringPipeline p = new ScoringPipeline();
         p.detectors = d;
         p.scorers = s;
-        p.sources = List.of(source);
+        p.sources = List.of(Map.entry(Map.of(), source));
         p.addSink(recorder, Map.of(ResultSink.NAME, "rec", "service.id", 3L));
         return p;
     }
@@ -194,7 +194,7 @@ class ScoringPipelineTest {
     void pullsItemsOneAtATimeAndCopesWithAnUnknownTotal() {
         Source unsized = new Source(30, false);
         ScoringPipeline p = pipeline();
-        p.sources = List.of(unsized);
+        p.sources = List.of(Map.entry(Map.of(), unsized));
         List<Integer> madeWhenSeen = new ArrayList<>();
         p.run(new PipelineJob("mem:x", List.of("level"), null, false, 0.25, List.of(), null, false, 3), new ProgressListener() {
             public void progress(Progress progress) {
@@ -276,5 +276,37 @@ class ScoringPipelineTest {
                 false, 1, Map.of("labels", labels)), null)).hasMessage(labels + ": already exists (use --force to write into it)");
         assertThatThrownBy(() -> new PipelineJob("mem:x", List.of(), null, false, 0.25, List.of("rec"), out, false, 1, Map.of("labels", labels)))
                 .hasMessage("an output is given for sink labels, which the run does not use");
+    }
+
+    /** A source that accepts every mem: location but finds it is another kind once read. */
+    static final class Elsewhere extends Source {
+        int opened;
+
+        Elsewhere() {
+            super(0, true);
+        }
+
+        @Override
+        public Stream<SourceItem> open(String location) {
+            opened++;
+            throw new konomi.api.WrongSourceException(location + ": not a feed (text/html)");
+        }
+    }
+
+    @Test
+    void theHighestRankedSourceOpensFirstAndAWrongKindFallsThroughToTheNext() {
+        ScoringPipeline p = pipeline();
+        Source few = new Source(4, true);
+        Elsewhere feed = new Elsewhere();
+        // listed lowest first: the ranking decides, not the order
+        p.sources = List.of(Map.entry(Map.of("service.ranking", -5), source), Map.entry(Map.of(), few),
+                Map.entry(Map.of("service.ranking", 100), feed));
+        PipelineSummary s = p.run(new PipelineJob("mem:x", List.of("level"), null, false, 0.25, List.of(), null, false, 3), null);
+        assertThat(feed.opened).isEqualTo(1);
+        assertThat(s.images() + s.errors()).isEqualTo(4);
+
+        p.sources = List.of(Map.entry(Map.of("service.ranking", 100), feed));
+        assertThatThrownBy(() -> p.run(new PipelineJob("mem:x", List.of("level"), null, false, 0.25, List.of(), null, false, 3), null))
+                .isInstanceOf(konomi.api.WrongSourceException.class).hasMessage("mem:x: not a feed (text/html)");
     }
 }
