@@ -27,6 +27,11 @@ class LauncherTest {
 
     /** Runs the script with stdin from {@code in}; a pipe gets {@code text} and is closed. */
     static Run konomiWithStdin(ProcessBuilder.Redirect in, String text, String... args) throws IOException, InterruptedException {
+        return konomiAt(home, in, text, args);
+    }
+
+    /** Runs the script with the given Konomi home and stdin. */
+    static Run konomiAt(Path home, ProcessBuilder.Redirect in, String text, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of("konomi").toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
