@@ -38,7 +38,9 @@ public record Settings(String url, String user, String password, int distance) {
 
     /** The default database: an H2 file in {@code <home>/data/catalog}. */
     public static String defaultUrl(Path home) {
-        return H2 + "file:" + home.resolve("data").resolve("catalog").toAbsolutePath().normalize();
+        // AUTO_SERVER: a second Konomi process (a score:run while konomi serve runs a schedule) shares the file through
+        // the first one, over a loopback connection H2 opens itself, instead of being refused
+        return H2 + "file:" + home.resolve("data").resolve("catalog").toAbsolutePath().normalize() + ";AUTO_SERVER=TRUE";
     }
 
     /**

@@ -23,7 +23,7 @@ class H2CatalogTest extends CatalogContract {
 
     @Test
     void theDefaultDatabaseIsAnH2FileInTheHome() {
-        assertThat(settings.url()).isEqualTo("jdbc:h2:file:" + home.resolve("data/catalog"));
+        assertThat(settings.url()).isEqualTo("jdbc:h2:file:" + home.resolve("data/catalog") + ";AUTO_SERVER=TRUE");
         catalog.stats();
         assertThat(home.resolve("data/catalog.mv.db")).exists();
     }

@@ -17,7 +17,7 @@ class SettingsTest {
     @Test
     void defaultsToAnH2FileInTheHome() {
         Settings s = Settings.from(Map.of(), CFG, Path.of("/home/u/.konomi"));
-        assertThat(s.url()).isEqualTo("jdbc:h2:file:/home/u/.konomi/data/catalog");
+        assertThat(s.url()).isEqualTo("jdbc:h2:file:/home/u/.konomi/data/catalog;AUTO_SERVER=TRUE");
         assertThat(s.h2()).isTrue();
         assertThat(s.distance()).isEqualTo(PerceptualHash.DEFAULT_DISTANCE).isEqualTo(10);
         assertThat(s.user()).isEmpty();
