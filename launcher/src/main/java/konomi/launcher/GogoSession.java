@@ -75,7 +75,10 @@ public final class GogoSession implements AutoCloseable {
         }
         try {
             Object result = execute.invoke(session, line);
-            if (result != null) {
+            // an assignment (feed = "https://...") sets a variable; echoing its value is noise in a script
+            Matcher m = COMMAND.matcher(line);
+            boolean assignment = m.find() && m.group(1) == null && m.group(3) != null;
+            if (result != null && !assignment) {
                 out.println(format.invoke(session, result, 0));
             }
             out.flush();

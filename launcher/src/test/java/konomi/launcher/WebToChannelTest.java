@@ -37,7 +37,7 @@ class WebToChannelTest {
     static Path home;
     static HttpServer server;
     static String base;
-    static final List<String> posts = Collections.synchronizedList(new ArrayList<>());
+    static final List<String> posts = Collections.synchronizedList(new ArrayList<>()), dailyPosts = Collections.synchronizedList(new ArrayList<>());
     static final AtomicInteger failuresToGive = new AtomicInteger(1), hookCalls = new AtomicInteger();
 
     @BeforeAll
@@ -59,13 +59,16 @@ class WebToChannelTest {
                 if (name.startsWith("copy-")) {
                     body = resized(f);
                 }
-            } else if (path.equals("/hook")) {
-                hookCalls.incrementAndGet();
+            } else if (path.equals("/hook") || path.equals("/daily-hook")) {
+                boolean main = path.equals("/hook");
+                if (main) {
+                    hookCalls.incrementAndGet();
+                }
                 String text = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                if (failuresToGive.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                if (main && failuresToGive.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                     status = 500;
                 } else {
-                    posts.add(text);
+                    (main ? posts : dailyPosts).add(text);
                 }
                 body = (status == 200 ? "ok" : "internal_error").getBytes(StandardCharsets.UTF_8);
                 type = "text/plain";
@@ -125,6 +128,37 @@ class WebToChannelTest {
     @AfterAll
     static void stop() {
         server.stop(0);
+    }
+
+    /** examples/daily.gosh as shipped, pointed at the local feed and a folder: the best faces posted and copied. */
+    @Test
+    void theDailyScriptPostsAndCopiesTheBest(@TempDir Path daily) throws Exception {
+        Files.writeString(Files.createDirectories(daily.resolve("etc")).resolve("konomi.sink.slack.cfg"),
+                "webhookUrl=" + base + "/daily-hook\nminIntervalMs=0\n");
+        Files.writeString(daily.resolve("etc/konomi.fetch.cfg"), "hostDelayMs=0\n");
+        Path best = daily.resolve("best");
+        String script = Files.readString(TestShell.DIST.resolve("examples/daily.gosh"))
+                .replace("https://example.org/illustrations/feed.xml", base + "/feed.xml").replace("\"best-faces\"", "\"" + best + "\"");
+        Path gosh = Files.writeString(daily.resolve("daily.gosh"), script);
+        LauncherTest.Run r = LauncherTest.konomiAt(daily, ProcessBuilder.Redirect.PIPE, "", "run", gosh.toString());
+        System.out.println("[daily.gosh]\n" + r.out() + r.err());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).as("assignments are not echoed").startsWith("rank");
+        List<String> copied;
+        try (var files = Files.list(best)) {
+            copied = files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+        // only faces scoring 3.5 or more: posted and copied alike
+        assertThat(copied).isNotEmpty().doesNotContain("tile.jpg");
+        assertThat(dailyPosts).hasSize(copied.size());
+        assertThat(linked(dailyPosts)).containsExactlyInAnyOrderElementsOf(copied.stream().map(n -> base + "/img/" + n).toList());
+        for (String post : dailyPosts) {
+            assertThat(Double.parseDouble(post.replaceFirst("^\\{\"text\":\"\\*([0-9.]+)\\*.*$", "$1"))).isGreaterThanOrEqualTo(3.5);
+        }
+        for (String n : copied) {
+            assertThat(Files.readAllBytes(best.resolve(n))).isEqualTo(Files.readAllBytes(PLAIN.resolve(n)));
+        }
+        assertThat(r.out()).contains("slack: " + copied.size() + " posted", "folder: " + copied.size() + " copied", "images ");
     }
 
     static LauncherTest.Run konomi(String... args) throws Exception {
