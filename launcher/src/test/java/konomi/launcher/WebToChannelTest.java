@@ -206,6 +206,16 @@ class WebToChannelTest {
         assertThat(posts.get(posts.size() - 1)).contains("xavierjiezou_5.jpg");
         assertThat(out).doesNotExist();
 
+        // the webhook URL is a secret: in no output, no log line
+        for (LauncherTest.Run r : List.of(first, again, third)) {
+            assertThat(r.out() + r.err()).doesNotContain("/hook");
+        }
+        try (var logs = Files.list(home.resolve("log"))) {
+            for (Path log : logs.toList()) {
+                assertThat(Files.readString(log)).as(log.toString()).doesNotContain("/hook");
+            }
+        }
+
         LauncherTest.Run list = konomi("catalog:list", "--top", "50");
         System.out.println("[catalog:list]\n" + list.out());
         assertThat(list.status()).as(list.err()).isZero();

@@ -10,14 +10,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.apache.commons.text.StringSubstitutor;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.metatype.annotations.Designate;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -35,28 +35,33 @@ import konomi.api.sink.RunSummary;
  * {@code --sink slack}: one post per image with a face to a Slack incoming webhook, from a template. The catalog
  * makes it exactly-once across runs: a picture (or a resized repost of it) already sent is not sent again, and a
  * post that still fails after the retries is kept in the catalog and sent first by the next run.
+ *
+ * <p>The settings are read from ConfigurationAdmin when a run opens, not bound by DS: DS would copy
+ * {@code webhookUrl}, a secret, onto the service's properties, where any shell user could list it.
  */
-@Component(configurationPid = SlackConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        property = {ResultSink.NAME + "=" + SlackSink.NAME, ResultSink.OUTPUT + "=" + ResultSink.OUTPUT_NONE})
-@Designate(ocd = SlackConfig.class)
+@Component(property = {ResultSink.NAME + "=" + SlackSink.NAME, ResultSink.OUTPUT + "=" + ResultSink.OUTPUT_NONE})
 public class SlackSink implements ResultSink {
     static final String NAME = "slack";
     static final String DEFAULT_TEMPLATE = "*${score}* ${label} <${link}|${name}>";
     private static final JsonFactory JSON = new JsonFactory();
 
     private final Catalog catalog;
-    private final SlackConfig config;
+    private final Supplier<SlackConfig> settings;
     private final String cfgFile;
-    private final Webhook webhook;
 
     @Activate
-    public SlackSink(@Reference Catalog catalog, SlackConfig config, BundleContext context) {
+    public SlackSink(@Reference Catalog catalog, @Reference ConfigurationAdmin configs, BundleContext context) {
+        this(catalog, () -> SlackSettings.read(configs), cfgFile(context.getProperty("konomi.etc")));
+    }
+
+    SlackSink(Catalog catalog, Supplier<SlackConfig> settings, String cfgFile) {
         this.catalog = catalog;
-        this.config = config;
-        String etc = context == null ? null : context.getProperty("konomi.etc");
-        this.cfgFile = (etc == null ? "etc" : etc) + "/" + SlackConfig.PID + ".cfg";
-        URI url = httpUrl(config.webhookUrl());
-        this.webhook = url == null ? null : new Webhook(url, config);
+        this.settings = settings;
+        this.cfgFile = cfgFile;
+    }
+
+    static String cfgFile(String etc) {
+        return (etc == null ? "etc" : etc) + "/" + SlackConfig.PID + ".cfg";
     }
 
     /** The configured URL when it is an http(s) one, else null. */
@@ -74,12 +79,14 @@ public class SlackSink implements ResultSink {
 
     @Override
     public Session open(RunInfo run) {
-        if (webhook == null) {
+        SlackConfig config = settings.get();
+        URI url = httpUrl(config.webhookUrl());
+        if (url == null) {
             // never echo the value: it is a secret even when mistyped
             throw new KonomiException(cfgFile + ": " + (config.webhookUrl().isBlank() ? "no webhookUrl set (the Slack incoming webhook to post to)"
                     : "webhookUrl is not an http(s) URL"));
         }
-        SlackSession s = new SlackSession(run);
+        SlackSession s = new SlackSession(run, config, new Webhook(url, config));
         s.retryKept();
         return s;
     }
@@ -115,11 +122,15 @@ public class SlackSink implements ResultSink {
     /** One run: posts as results come (the rate limiter spaces them), counts for the note. */
     private final class SlackSession implements Session {
         private final RunInfo run;
+        private final SlackConfig config;
+        private final Webhook webhook;
         private int posted, again, kept, resent;
         private String lastError;
 
-        SlackSession(RunInfo run) {
+        SlackSession(RunInfo run, SlackConfig config, Webhook webhook) {
             this.run = run;
+            this.config = config;
+            this.webhook = webhook;
         }
 
         /** Posts kept by earlier runs go first, oldest first. */

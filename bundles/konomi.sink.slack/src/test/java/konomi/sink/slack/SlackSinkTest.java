@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -73,15 +72,17 @@ class SlackSinkTest {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook/T000/SECRET";
     }
 
+    /** Settings as a .cfg file gives them: strings. */
     static SlackConfig config(Map<String, Object> values) {
-        return (SlackConfig) Proxy.newProxyInstance(SlackConfig.class.getClassLoader(), new Class<?>[] {SlackConfig.class},
-                (p, m, a) -> values.containsKey(m.getName()) ? values.get(m.getName()) : m.getDefaultValue());
+        java.util.Hashtable<String, Object> d = new java.util.Hashtable<>();
+        values.forEach((k, v) -> d.put(k, v.toString()));
+        return SlackSettings.of(d);
     }
 
     SlackSink sink(Map<String, Object> more) {
         Map<String, Object> v = new HashMap<>(Map.of("webhookUrl", hook(), "minIntervalMs", 0L, "backoffMs", 20L, "retries", 3));
         v.putAll(more);
-        return new SlackSink(catalog, config(v), null);
+        return new SlackSink(catalog, () -> config(v), SlackSink.cfgFile(null));
     }
 
     static ImageResult image(String name, Double score, int faces) {
