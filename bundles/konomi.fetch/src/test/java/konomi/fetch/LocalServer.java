@@ -18,18 +18,18 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 
 /** A real HTTP server on 127.0.0.1 that logs every request it receives (path, conditional header, when). */
-final class LocalServer implements AutoCloseable {
-    static final Path PICTURES = Path.of(System.getProperty("konomi.shared", "../../../shared"), "data", "anime_illustrations_plain");
+public final class LocalServer implements AutoCloseable {
+    public static final Path PICTURES = Path.of(System.getProperty("konomi.shared", "../../../shared"), "data", "anime_illustrations_plain");
 
-    record Request(String path, String ifNoneMatch, String userAgent, long nanos) {
+    public record Request(String path, String ifNoneMatch, String userAgent, long nanos) {
     }
 
-    final List<Request> log = new CopyOnWriteArrayList<>();
+    public final List<Request> log = new CopyOnWriteArrayList<>();
     private final HttpServer server;
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private final Map<String, HttpHandler> routes = new ConcurrentHashMap<>();
 
-    LocalServer() throws IOException {
+    public LocalServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(pool);
         server.createContext("/", x -> {
@@ -49,16 +49,16 @@ final class LocalServer implements AutoCloseable {
         server.start();
     }
 
-    LocalServer route(String path, HttpHandler h) {
+    public LocalServer route(String path, HttpHandler h) {
         routes.put(path, h);
         return this;
     }
 
-    LocalServer serve(String path, String type, byte[] body) {
+    public LocalServer serve(String path, String type, byte[] body) {
         return route(path, x -> send(x, 200, type, body));
     }
 
-    static void send(HttpExchange x, int status, String type, byte[] body) throws IOException {
+    public static void send(HttpExchange x, int status, String type, byte[] body) throws IOException {
         if (type != null) {
             x.getResponseHeaders().set("Content-Type", type);
         }
@@ -68,11 +68,11 @@ final class LocalServer implements AutoCloseable {
         }
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
     }
 
-    List<String> paths() {
+    public List<String> paths() {
         return log.stream().map(Request::path).toList();
     }
 

@@ -39,6 +39,7 @@ import konomi.api.WrongSourceException;
 import konomi.api.fetch.FetchRequest;
 import konomi.api.fetch.Fetched;
 import konomi.api.fetch.Fetcher;
+import konomi.source.web.common.HttpUrls;
 import konomi.source.web.common.WebItem;
 import konomi.source.web.common.HtmlImages;
 
@@ -73,12 +74,12 @@ public class FeedSource implements ImageSource {
 
     @Override
     public boolean accepts(String location) {
-        return httpUri(location) != null;
+        return HttpUrls.parse(location) != null;
     }
 
     @Override
     public Stream<SourceItem> open(String location) {
-        URI uri = httpUri(location);
+        URI uri = HttpUrls.parse(location);
         if (uri == null) {
             throw new KonomiException(location + ": not an http(s) URL");
         }
@@ -99,19 +100,6 @@ public class FeedSource implements ImageSource {
         return items.stream();
     }
 
-    static URI httpUri(String text) {
-        String t = text.strip();
-        String lower = t.toLowerCase(Locale.ROOT);
-        if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
-            return null;
-        }
-        try {
-            URI u = new URI(t.replace(" ", "%20"));
-            return u.getHost() == null ? null : u;
-        } catch (java.net.URISyntaxException e) {
-            return null;
-        }
-    }
 
     /** An HTML page by its type, or by its first tag when the type says nothing (text/plain, none). */
     static boolean isHtml(Fetched f) {

@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import konomi.fetch.LocalServer;
 import konomi.api.KonomiException;
 import konomi.api.SourceItem;
 import konomi.api.WrongSourceException;

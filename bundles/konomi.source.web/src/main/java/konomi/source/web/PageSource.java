@@ -12,6 +12,7 @@ import konomi.api.KonomiException;
 import konomi.api.ServiceProps;
 import konomi.api.SourceItem;
 import konomi.api.fetch.Fetcher;
+import konomi.source.web.common.HttpUrls;
 import konomi.source.web.common.WebItem;
 
 /**
@@ -40,12 +41,12 @@ public class PageSource implements ImageSource {
 
     @Override
     public boolean accepts(String location) {
-        return Pages.httpUri(location) != null;
+        return HttpUrls.parse(location) != null;
     }
 
     @Override
     public Stream<SourceItem> open(String location) {
-        URI page = Pages.httpUri(location);
+        URI page = HttpUrls.parse(location);
         if (page == null) {
             throw new KonomiException(location + ": not an http(s) URL");
         }

@@ -20,20 +20,6 @@ final class Pages {
     private Pages() {
     }
 
-    /** An http(s) URL, or null when the text is not one. */
-    static URI httpUri(String text) {
-        String t = text.strip();
-        String lower = t.toLowerCase(Locale.ROOT);
-        if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
-            return null;
-        }
-        try {
-            URI u = new URI(t.replace(" ", "%20"));
-            return u.getHost() == null ? null : u;
-        } catch (java.net.URISyntaxException e) {
-            return null;
-        }
-    }
 
     /** The images a page shows or links (fetched conditionally, as a document). */
     static List<URI> images(Fetcher fetcher, URI page) {

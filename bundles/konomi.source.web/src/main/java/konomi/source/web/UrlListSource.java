@@ -23,6 +23,7 @@ import konomi.api.KonomiException;
 import konomi.api.ServiceProps;
 import konomi.api.SourceItem;
 import konomi.api.fetch.Fetcher;
+import konomi.source.web.common.HttpUrls;
 import konomi.source.web.common.HtmlImages;
 import konomi.source.web.common.WebItem;
 
@@ -85,7 +86,7 @@ public class UrlListSource implements ImageSource {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            URI u = Pages.httpUri(line);
+            URI u = HttpUrls.parse(line);
             if (u == null) {
                 String id = file.getFileName() + ":" + (i + 1);
                 items.add(new WebItem.Failed(id, file.toUri(), new KonomiException(id + ": not an http(s) URL: " + line)));

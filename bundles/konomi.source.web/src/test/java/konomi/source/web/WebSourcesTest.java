@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import konomi.fetch.LocalServer;
 import konomi.api.KonomiException;
 import konomi.api.SourceItem;
 import konomi.api.fetch.Fetcher;
