@@ -99,9 +99,9 @@ class ScoreTest extends FrameworkTest {
         try (Stream<Path> files = Files.list(out)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("results.csv");
         }
-        TestShell.Result bad = shell.run("score:run --sink json,slack --out " + tmp.resolve("x") + " " + DetectionTest.PLAIN);
+        TestShell.Result bad = shell.run("score:run --sink json,discord --out " + tmp.resolve("x") + " " + DetectionTest.PLAIN);
         assertThat(bad.status()).isEqualTo(1);
-        assertThat(bad.message()).isEqualTo("no sink named slack; installed: boxes, csv, html, json, labels");
+        assertThat(bad.message()).isEqualTo("no sink named discord; installed: boxes, csv, folder, html, json, labels, slack");
         assertThat(tmp.resolve("x")).doesNotExist();
     }
 
@@ -128,10 +128,10 @@ class ScoreTest extends FrameworkTest {
     void helpListsKonomisCommandsFirstAndShowsOneCommandsOptions() {
         TestShell.Result r = shell.run("help");
         assertThat(r.status()).as(r.message()).isZero();
-        assertThat(r.out()).containsPattern("(?m)^  score:run\\s+rank the images of a folder by their faces$")
+        assertThat(r.out()).containsPattern("(?m)^  score:run\\s+rank the images of a folder, web page, feed or URL list by their faces$")
                 .contains("detect:use", "konomi:info", "felix:help").doesNotContain("cm:getConfiguration");
         TestShell.Result one = shell.run("help score:run");
         assertThat(one.status()).as(one.message()).isZero();
-        assertThat(one.out()).contains("--sink", "--no-format", "folder (or single image) to score");
+        assertThat(one.out()).contains("--sink", "--no-format", "what to score: a folder or image, an http(s) page or RSS/Atom feed URL");
     }
 }

@@ -31,7 +31,7 @@ public class ScoreCommands {
     @Reference
     private ScorerChoice scorers;
 
-    @Descriptor("rank the images of a folder by their faces: detect faces (active detector), crop each with a margin, score "
+    @Descriptor("rank the images of a folder, web page, feed or URL list by their faces: detect faces (active detector), crop each with a margin, score "
             + "it with the chosen scorers; an image's score is its best face's score from the first scorer. Writes "
             + "results.json, results.csv and report.html into --out (default: a new konomi-<time> folder)")
     public void run(
