@@ -6,6 +6,7 @@ import java.sql.Driver;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
@@ -22,6 +23,9 @@ import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool.PoolInitializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +41,7 @@ import konomi.api.sink.FaceResult;
 import konomi.api.sink.ModelRef;
 
 /**
- * The catalog on one JDBC database: opened (driver, pool, Flyway migrations, hash index) by {@link #open}, then
+ * The catalog on one JDBC database: opened (driver, HikariCP pool, Flyway migrations, hash index) by {@link #open}, then
  * safe for any number of threads. Every failure is a one-line {@link KonomiException} naming the database (its URL
  * without password) and what went wrong.
  */
@@ -48,13 +52,17 @@ public final class JdbcCatalog implements Catalog, AutoCloseable {
     /** Ids per IN (...) list. */
     private static final int CHUNK = 500;
     private static final String UNIQUE_VIOLATION = "23505";
+    /** Connections open at most: one per busy thread; more callers wait for one to be given back. */
+    static final int MAX_CONNECTIONS = 4;
+    /** How long a caller waits for a connection (all in use, or the database not answering) before the call fails. */
+    private static final long CONNECTION_TIMEOUT_MS = 10_000;
     private static final String ENTRY_COLUMNS = "id, source, location, phash, width, height, faces, best_score, best_scorer, best_label, first_seen, last_seen";
 
     private final Settings settings;
-    private final Pool pool;
+    private final HikariDataSource pool;
     private final HashIndex index = new HashIndex();
 
-    private JdbcCatalog(Settings settings, Pool pool) {
+    private JdbcCatalog(Settings settings, HikariDataSource pool) {
         this.settings = settings;
         this.pool = pool;
     }
@@ -65,10 +73,9 @@ public final class JdbcCatalog implements Catalog, AutoCloseable {
      * loader) and loads the hash index.
      */
     public static JdbcCatalog open(Settings settings, ClassLoader loader) {
-        Pool pool = new Pool(driver(settings, loader), settings);
+        HikariDataSource pool = pool(settings, driver(settings, loader));
         JdbcCatalog c = new JdbcCatalog(settings, pool);
         try {
-            c.sql("cannot open the database", conn -> null); // a refused login or a locked file is told as such, not as a migration failure
             c.migrate(loader);
             c.loadIndex();
             return c;
@@ -87,6 +94,26 @@ public final class JdbcCatalog implements Catalog, AutoCloseable {
             throw new KonomiException("catalog " + settings.url() + ": no JDBC driver " + cls + " (is the bundle " + bundle + " installed?)");
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new KonomiException("catalog " + settings.url() + ": cannot load the JDBC driver " + cls + ": " + e);
+        }
+    }
+
+    /**
+     * HikariCP over the driver: at most {@link #MAX_CONNECTIONS} connections, each checked ({@code isValid}) before it is
+     * handed out again after a pause, rolled back and reset (auto-commit) when given back. Opening it opens one
+     * connection, so a refused login or a locked file is told at once as such, not as a migration failure.
+     */
+    private static HikariDataSource pool(Settings settings, Driver driver) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("konomi-catalog");
+        config.setDataSource(new DriverSource(driver, settings));
+        config.setMaximumPoolSize(MAX_CONNECTIONS);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+        config.setInitializationFailTimeout(1); // one attempt, then fail
+        try {
+            return new HikariDataSource(config);
+        } catch (PoolInitializationException e) {
+            throw new KonomiException("catalog " + settings.url() + ": " + explain(settings, e.getCause() == null ? e : e.getCause(), "cannot open the database"));
         }
     }
 
@@ -639,6 +666,12 @@ public final class JdbcCatalog implements Catalog, AutoCloseable {
 
     /** What failed and why, one line, without the password; common causes in plain words. */
     String explain(Throwable e, String what) {
+        return explain(settings, e, what);
+    }
+
+    private static String explain(Settings settings, Throwable failure, String what) {
+        // HikariCP's "Connection is not available, request timed out" carries the last failure to connect, if any
+        Throwable e = failure instanceof SQLTransientConnectionException && failure.getCause() != null ? failure.getCause() : failure;
         String msg = e.getMessage() == null ? e.toString() : e.getMessage();
         String state = e instanceof SQLException s ? s.getSQLState() : null;
         String why;

@@ -251,7 +251,7 @@ abstract class CatalogContract {
         catalog.close();
         catalog = JdbcCatalog.open(settings, getClass().getClassLoader());
         assertThat(catalog.stats().images()).isEqualTo(1);
-        try (Connection c = new Pool(JdbcCatalog.driver(settings, getClass().getClassLoader()), settings).getConnection();
+        try (Connection c = JdbcCatalog.driver(settings, getClass().getClassLoader()).connect(settings.url(), settings.connectionProperties());
              Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"version\" = '1' AND \"success\" = TRUE")) {
             rs.next();

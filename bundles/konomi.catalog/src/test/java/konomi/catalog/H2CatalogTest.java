@@ -37,6 +37,18 @@ class H2CatalogTest extends CatalogContract {
     }
 
     @Test
+    void aPoolTimeOutIsExplainedByTheFailureItCarries() {
+        // what HikariCP throws when no connection could be had in time: the last failure to connect is its cause
+        java.sql.SQLException refused = new java.sql.SQLException("Connection to db:5432 refused.", "08001");
+        String why = catalog.explain(new java.sql.SQLTransientConnectionException(
+                "konomi-catalog - Connection is not available, request timed out after 10001ms (total=0, active=0, idle=0, waiting=0)", "08001", refused), "cannot count");
+        assertThat(why).isEqualTo("cannot count: cannot connect: Connection to db:5432 refused.");
+        String busy = catalog.explain(new java.sql.SQLTransientConnectionException(
+                "konomi-catalog - Connection is not available, request timed out after 10001ms (total=4, active=4, idle=0, waiting=1)"), "cannot count");
+        assertThat(busy).startsWith("cannot count: konomi-catalog - Connection is not available");
+    }
+
+    @Test
     void aPasswordIsNeverShown() {
         Settings s = Settings.from(Map.of("url", "jdbc:h2:file:" + home.resolve("pw") + ";PASSWORD=s3cret", "user", "sa"), "etc/konomi.catalog.cfg", home);
         assertThat(s.url()).doesNotContain("s3cret");
