@@ -264,6 +264,8 @@ public final class Main {
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", debug ? "debug" : "info");
         setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
         setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss.SSS");
+        // HikariCP logs four lines each time the catalog opens or closes its pool: keep its warnings only
+        setIfAbsent("org.slf4j.simpleLogger.log.com.zaxxer.hikari", debug ? "debug" : "warn");
     }
 
     private static void setIfAbsent(String key, String value) {
