@@ -60,7 +60,7 @@ class CnnDetectorTest extends FrameworkTest {
         TestShell.Result back = shell.run("detect:run " + PICTURE);
         assertThat(back.status()).as(back.message()).isZero();
         assertThat(back.out()).contains("detector yolo 1.0.0");
-        assertThat(shell.run("detect:use auto").out()).contains("detector centre 1.0.0 active");
+        assertThat(shell.run("detect:use auto").out()).contains("detector centre 1.1.0 active");
     }
 
     /** The face boxes of a results.json. */
