@@ -124,6 +124,44 @@ public final class Images {
         }
     }
 
+    /** File name endings of the pictures Konomi reads (lower case, with the dot). */
+    public static final java.util.List<String> IMAGE_EXTENSIONS = java.util.List.of(".jpg", ".jpeg", ".png", ".bmp", ".webp");
+
+    /** Whether a file's name says it is a picture Konomi reads. */
+    public static boolean isImageFile(java.nio.file.Path file) {
+        String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return IMAGE_EXTENSIONS.stream().anyMatch(n::endsWith);
+    }
+
+    /** Images side by side, {@code columns} a row, with a 2-pixel grey gap. */
+    public static Image grid(java.util.List<Image> images, int columns) {
+        int w = images.get(0).width(), h = images.get(0).height(), gap = 2;
+        int rows = (images.size() + columns - 1) / columns;
+        int gw = columns * (w + gap) + gap, gh = rows * (h + gap) + gap;
+        byte[] px = new byte[gw * gh * 3];
+        java.util.Arrays.fill(px, (byte) 128);
+        for (int i = 0; i < images.size(); i++) {
+            Image im = images.get(i);
+            int x0 = gap + (i % columns) * (w + gap), y0 = gap + (i / columns) * (h + gap);
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(im.pixels(), y * w * 3, px, ((y0 + y) * gw + x0) * 3, w * 3);
+            }
+        }
+        return new Image("grid", gw, gh, 3, px);
+    }
+
+    /** Encodes as PNG (lossless), e.g. for generated samples. */
+    public static byte[] png(Image image) {
+        try (Mat m = toMat(image); BytePointer buf = new BytePointer()) {
+            if (!imencode(".png", m, buf)) {
+                throw new KonomiException(image.id() + ": cannot encode PNG");
+            }
+            byte[] out = new byte[(int) buf.limit()];
+            buf.get(out);
+            return out;
+        }
+    }
+
     /** A Mat holding a copy of the image's pixels; close it after use. */
     public static Mat toMat(Image image) {
         Mat mat = new Mat(image.height(), image.width(), image.channels() == 3 ? CV_8UC3 : CV_8UC1);

@@ -1,6 +1,6 @@
 /** Image decoding and pixel conversions shared by detectors, scorers and reports (OpenCV through JavaCV). */
 @Export
-@Version("0.3.0")
+@Version("0.4.0")
 package konomi.imaging;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,0 +1,31 @@
+package konomi.nn.gan;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * An exponential moving average of a generator's weights (and batch-norm statistics), the network that is sampled
+ * and shipped: it draws smoother, more stable faces than the weights of any single step (Karras et al., Yazici et al.).
+ */
+public final class WeightAverage {
+    private final MultiLayerNetwork average;
+    private final double decay;
+
+    /** Starts from {@code start}'s weights (a copy, or {@code start} itself when resuming a saved average). */
+    public WeightAverage(MultiLayerNetwork start, double decay, boolean copy) {
+        this.average = copy ? start.clone() : start;
+        this.decay = decay;
+    }
+
+    /**
+     * Averages in the network's current weights. The decay ramps up as {@code (1+t)/(10+t)} up to its value (as
+     * TensorFlow's moving averages do with a step count), so early, random weights do not linger in a short run.
+     */
+    void update(MultiLayerNetwork net, int step) {
+        double d = Math.min(decay, (1.0 + step) / (10.0 + step));
+        average.params().muli(d).addi(net.params().mul(1 - d));
+    }
+
+    public MultiLayerNetwork network() {
+        return average;
+    }
+}
