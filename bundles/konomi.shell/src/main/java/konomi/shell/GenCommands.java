@@ -19,10 +19,13 @@ import org.osgi.service.component.annotations.Reference;
 
 import konomi.api.Image;
 import konomi.api.KonomiException;
+import konomi.api.Score;
+import konomi.api.Scorer;
 import konomi.api.ServiceProps;
 import konomi.api.gen.GenEpoch;
 import konomi.api.gen.GenTrainOptions;
 import konomi.api.gen.GenTrainResult;
+import konomi.api.gen.FaceTransformer;
 import konomi.api.gen.Generator;
 import konomi.api.gen.GeneratorTrainer;
 import konomi.api.model.ModelDescriptor;
@@ -31,9 +34,12 @@ import konomi.api.model.ModelStatus;
 import konomi.imaging.Images;
 import konomi.util.AtomicFile;
 
-/** {@code gen:list}, {@code gen:run}, {@code gen:train}: generators as installed models, and training them. */
+/**
+ * {@code gen:list}, {@code gen:run}, {@code gen:transform}, {@code gen:train}: generators as installed models, and
+ * training them.
+ */
 @Component(service = GenCommands.class, property = {"osgi.command.scope=gen", "osgi.command.function=list",
-        "osgi.command.function=run", "osgi.command.function=train"})
+        "osgi.command.function=run", "osgi.command.function=transform", "osgi.command.function=train"})
 public class GenCommands {
     private BundleContext context;
     @Reference
@@ -112,19 +118,62 @@ public class GenCommands {
         System.out.println(images.size() + " pictures (" + g.size() + "x" + g.size() + ") by " + g.name() + " in " + dir + ", and grid.png");
     }
 
+    @Descriptor("redraw a face as another label with an autoencoder generator (gen:list, type cae), as a PNG at its size; "
+            + "the character scorer, when installed, says whom it sees in the result")
+    public void transform(
+            @Descriptor("the label to draw the face as") @Parameter(names = {"--to"}, absentValue = "") String to,
+            @Descriptor("the PNG to write (never replaces a file)") @Parameter(names = {"-o", "--out"}, absentValue = "") String out,
+            @Descriptor("[transformer] face: the autoencoder's name (the newest when left out) and the face picture") String... args) throws IOException {
+        if (to.isEmpty() || out.isEmpty() || args.length < 1 || args.length > 2) {
+            throw new IllegalArgumentException("usage: gen:transform [transformer] --to <label> --out <out.png> <face picture>");
+        }
+        Path face = Path.of(args[args.length - 1]), file = Path.of(out);
+        if (Files.exists(file)) {
+            throw new KonomiException(file + ": already exists; gen:transform never replaces files");
+        }
+        if (!Files.isRegularFile(face)) {
+            throw new KonomiException(face + ": no such file");
+        }
+        FaceTransformer t = service(FaceTransformer.class, args.length == 2 ? args[0] : null, "autoencoder");
+        Image input = Images.decode(face.toString(), Files.readAllBytes(face));
+        Image redrawn;
+        try {
+            redrawn = t.transform(input, to);
+        } catch (IllegalArgumentException e) {
+            throw new KonomiException(e.getMessage());
+        }
+        AtomicFile.write(file, Images.png(redrawn));
+        String verdict = "";
+        try {
+            Collection<ServiceReference<Scorer>> judges = context.getServiceReferences(Scorer.class, "(" + ServiceProps.NAME + "=character)");
+            if (!judges.isEmpty()) {
+                Scorer s = context.getService(judges.stream().max(ServiceReference::compareTo).orElseThrow());
+                Score sc = s.score(List.of(redrawn)).get(0);
+                verdict = String.format(Locale.ROOT, "; character sees %s (%.2f)", sc.label(), sc.value());
+            }
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        System.out.println(file + ": " + face.getFileName() + " redrawn as " + to + " by " + t.name() + verdict);
+    }
+
     /** The generator of this name with the highest ranking (the newest version), or the highest-ranked of all. */
     private Generator generator(String name) {
-        Collection<ServiceReference<Generator>> refs;
+        return service(Generator.class, name, "generator");
+    }
+
+    private <S> S service(Class<S> type, String name, String what) {
+        Collection<ServiceReference<S>> refs;
         try {
-            refs = context.getServiceReferences(Generator.class, name == null ? null : "(" + ServiceProps.NAME + "=" + name + ")");
+            refs = context.getServiceReferences(type, name == null ? null : "(" + ServiceProps.NAME + "=" + name + ")");
         } catch (InvalidSyntaxException e) {
-            throw new IllegalArgumentException("not a generator name: " + name);
+            throw new IllegalArgumentException("not a " + what + " name: " + name);
         }
-        ServiceReference<Generator> best = refs.stream().max(ServiceReference::compareTo).orElseThrow(() -> new KonomiException(
-                name == null ? "no generator installed (gen:list)" : "no generator named " + name + " (gen:list shows the installed ones)"));
-        Generator g = context.getService(best);
+        ServiceReference<S> best = refs.stream().max(ServiceReference::compareTo).orElseThrow(() -> new KonomiException(
+                name == null ? "no " + what + " installed (gen:list)" : "no " + what + " named " + name + " (gen:list shows the installed ones)"));
+        S g = context.getService(best);
         if (g == null) {
-            throw new KonomiException("generator " + name + " went away");
+            throw new KonomiException(what + " " + name + " went away");
         }
         return g;
     }
@@ -133,7 +182,7 @@ public class GenCommands {
             + "writes model.zip, report.html, train.csv, metrics.json and a sample grid per epoch; then model:package makes a model bundle")
     public void train(
             @Descriptor("output folder") @Parameter(names = {"-o", "--out"}, absentValue = "") String out,
-            @Descriptor("generator type: gan") @Parameter(names = {"--type"}, absentValue = "gan") String type,
+            @Descriptor("generator type: gan, or cae (a conditional autoencoder; its datasets hold one subfolder per label)") @Parameter(names = {"--type"}, absentValue = "gan") String type,
             @Descriptor("epochs") @Parameter(names = {"-e", "--epochs"}, absentValue = "30") int epochs,
             @Descriptor("batch size") @Parameter(names = {"-b", "--batch"}, absentValue = "64") int batch,
             @Descriptor("learning rate (Adam, both networks)") @Parameter(names = {"--lr"}, absentValue = "0.0002") double lr,
@@ -161,9 +210,11 @@ public class GenCommands {
         GenTrainResult r = t.train(folders, Path.of(out), o, new konomi.api.gen.GenTrainListener() {
             @Override
             public void epoch(GenEpoch e) {
-                System.out.printf(Locale.ROOT, "epoch %3d/%d  D %.4f  G %.4f  FID %s  KID %s  faceness %s  diversity %s  copies %s  %.0f img/s  %s  ETA %s%n",
-                        e.epoch(), e.epochs(), e.discriminatorLoss(), e.generatorLoss(), fmt(e.fid(), "%.2f"), fmt(e.kid(), "%.4f"),
-                        fmt(e.faceness(), "%.3f"), fmt(e.diversity(), "%.3f"), fmt(e.copies(), "%.4f"), e.imagesPerSecond(),
+                StringBuilder figures = new StringBuilder();
+                e.figures().forEach((k, v) -> figures.append("  ").append(k.toUpperCase(Locale.ROOT).equals("FID") || k.equals("kid") ? k.toUpperCase(Locale.ROOT) : k)
+                        .append(' ').append(String.format(Locale.ROOT, k.equals("fid") ? "%.2f" : "%.4f", v)));
+                System.out.printf(Locale.ROOT, "epoch %3d/%d  D %.4f  G %.4f%s  %.0f img/s  %s  ETA %s%n",
+                        e.epoch(), e.epochs(), e.discriminatorLoss(), e.generatorLoss(), figures, e.imagesPerSecond(),
                         TrainArgs.duration(e.seconds()), TrainArgs.duration(e.etaSeconds()));
             }
 
@@ -187,7 +238,4 @@ public class GenCommands {
         }
     }
 
-    private static String fmt(double v, String pattern) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, pattern, v) : "-";
-    }
 }

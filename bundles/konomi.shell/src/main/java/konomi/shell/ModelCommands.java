@@ -5,6 +5,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.felix.service.command.Descriptor;
@@ -95,7 +96,12 @@ public class ModelCommands {
             // a train:run output folder: the best network plus its description (a scorer's or a detector's)
             Path json = model.resolve("model.json");
             Map<String, String> merged;
-            if (DetectorMeta.isDetector(json)) {
+            Map<String, String> generator = generatorAttributes(json);
+            if (generator != null) {
+                merged = new LinkedHashMap<>(generator);
+                kind = "generator";
+                type = generator.remove("type");
+            } else if (DetectorMeta.isDetector(json)) {
                 merged = new LinkedHashMap<>(DetectorMeta.read(json).headerAttributes());
                 kind = "detector";
                 type = "cnn";
@@ -111,6 +117,32 @@ public class ModelCommands {
         }
         Path jar = packager.pack(model, kind, type, name, version, attributes, out.isEmpty() ? deploy : Path.of(out));
         System.out.println("wrote " + jar.toAbsolutePath());
+    }
+
+    /**
+     * A generator run's header attributes (with its {@code type}) from its model.json ({@code gen:train} writes
+     * {@code "type": "gan"}, the picture size and the latent length), or null when the run is not a generator's.
+     */
+    static Map<String, String> generatorAttributes(Path json) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+            String type = n.path("type").asText("");
+            if (!type.equals("gan") && !type.equals("cae")) {
+                return null;
+            }
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("type", type);
+            m.put("input", n.path("size").asInt() + "x" + n.path("size").asInt() + "x3");
+            m.put("latent", n.path("latent").asText());
+            if (n.has("labels")) {
+                List<String> labels = new java.util.ArrayList<>();
+                n.path("labels").forEach(l -> labels.add(l.asText()));
+                m.put("labels", String.join(",", labels));
+            }
+            return m;
+        } catch (IOException e) {
+            return null; // not readable here: ModelMeta.read reports the file and the problem
+        }
     }
 
     static Map<String, String> parseParams(String params) {

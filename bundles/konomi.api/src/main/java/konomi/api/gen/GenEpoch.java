@@ -1,18 +1,28 @@
 package konomi.api.gen;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
- * One epoch of generator training. Quality figures are NaN when the epoch was not measured.
+ * One epoch of generator training.
  *
- * @param discriminatorLoss mean discriminator loss over the epoch's steps
- * @param generatorLoss     mean generator loss
- * @param fid               Fréchet distance between samples and training faces on the feature network
- * @param kid               kernel distance (unbiased MMD², cubic kernel) on the same features
- * @param faceness          share of samples in which the {@code animeface} cascade finds a face at twice their size
- * @param diversity         mean pairwise feature distance of samples over that of training faces (1: as varied)
- * @param copies            share of samples within the catalog's duplicate distance (perceptual hash) of a training face
+ * @param discriminatorLoss mean discriminator loss over the epoch's steps (for an autoencoder: both discriminators')
+ * @param generatorLoss     mean adversarial loss of the generator (encoder and decoder)
+ * @param figures           the quality figures measured this epoch, by name, in the order to show them; a GAN gives
+ *                          {@code fid}, {@code kid}, {@code faceness}, {@code diversity}, {@code copies}, an autoencoder
+ *                          {@code val_l1}, {@code train_l1}, {@code agreement}, {@code kept}; empty when not measured
  * @param imagesPerSecond   training throughput (real pictures per second)
  */
-public record GenEpoch(int epoch, int epochs, double discriminatorLoss, double generatorLoss, double fid, double kid,
-                       double faceness, double diversity, double copies, double imagesPerSecond, double seconds,
-                       double etaSeconds) {
+public record GenEpoch(int epoch, int epochs, double discriminatorLoss, double generatorLoss, Map<String, Double> figures,
+                       double imagesPerSecond, double seconds, double etaSeconds) {
+    public GenEpoch {
+        figures = Collections.unmodifiableMap(new LinkedHashMap<>(figures));
+    }
+
+    /** A figure, or NaN when it was not measured. */
+    public double figure(String name) {
+        Double v = figures.get(name);
+        return v == null ? Double.NaN : v;
+    }
 }

@@ -38,14 +38,14 @@ final class GanReport {
         try (CSVPrinter p = new CSVPrinter(csv, CSVFormat.DEFAULT.builder().setHeader("epoch", "d_loss", "g_loss", "fid", "kid",
                 "faceness", "diversity", "copies", "images_per_s", "seconds").build())) {
             for (GenEpoch e : history) {
-                p.printRecord(e.epoch(), f(e.discriminatorLoss()), f(e.generatorLoss()), f(e.fid()), f(e.kid()), f(e.faceness()),
-                        f(e.diversity()), f(e.copies()), f(e.imagesPerSecond()), f(e.seconds()));
+                p.printRecord(e.epoch(), f(e.discriminatorLoss()), f(e.generatorLoss()), f(e.figure("fid")), f(e.figure("kid")), f(e.figure("faceness")),
+                        f(e.figure("diversity")), f(e.figure("copies")), f(e.imagesPerSecond()), f(e.seconds()));
             }
         }
         AtomicFile.writeString(out.resolve("train.csv"), csv);
 
         GenEpoch last = history.get(history.size() - 1);
-        GenEpoch best = history.stream().filter(e -> Double.isFinite(e.fid())).min((a, b) -> Double.compare(a.fid(), b.fid())).orElse(last);
+        GenEpoch best = history.stream().filter(e -> Double.isFinite(e.figure("fid"))).min((a, b) -> Double.compare(a.figure("fid"), b.figure("fid"))).orElse(last);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("faces", faces);
         m.put("options", o);
@@ -66,14 +66,14 @@ final class GanReport {
                 .append(Text.html(o.features())).append("'s penultimate layer. Faceness of real training faces: ").append(f(realFaceness))
                 .append(". Shipped (model.zip): epoch ").append(best.epoch()).append(".</p>");
         h.append(img(chart("losses", history, Map.of("discriminator", GenEpoch::discriminatorLoss, "generator", GenEpoch::generatorLoss))));
-        h.append(img(chart("FID", history, Map.of("FID", GenEpoch::fid))));
-        h.append(img(chart("faceness, diversity, copies", history, Map.of("faceness", GenEpoch::faceness, "diversity", GenEpoch::diversity,
-                "copies", GenEpoch::copies))));
+        h.append(img(chart("FID", history, Map.of("FID", e -> e.figure("fid")))));
+        h.append(img(chart("faceness, diversity, copies", history, Map.of("faceness", e -> e.figure("faceness"), "diversity", e -> e.figure("diversity"),
+                "copies", e -> e.figure("copies")))));
         h.append("<table><tr><th>epoch<th>D loss<th>G loss<th>FID<th>KID<th>faceness<th>diversity<th>copies<th>img/s");
         for (GenEpoch e : history) {
             h.append("<tr><td>").append(e.epoch()).append("<td>").append(f(e.discriminatorLoss())).append("<td>").append(f(e.generatorLoss()))
-                    .append("<td>").append(f(e.fid())).append("<td>").append(f(e.kid())).append("<td>").append(f(e.faceness()))
-                    .append("<td>").append(f(e.diversity())).append("<td>").append(f(e.copies())).append("<td>").append(f(e.imagesPerSecond()));
+                    .append("<td>").append(f(e.figure("fid"))).append("<td>").append(f(e.figure("kid"))).append("<td>").append(f(e.figure("faceness")))
+                    .append("<td>").append(f(e.figure("diversity"))).append("<td>").append(f(e.figure("copies"))).append("<td>").append(f(e.imagesPerSecond()));
         }
         h.append("</table><h2>Samples (the same latents every epoch)</h2>");
         for (int i = history.size() - 1; i >= 0; i--) {

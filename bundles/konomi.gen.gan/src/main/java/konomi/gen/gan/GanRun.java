@@ -28,6 +28,7 @@ import konomi.api.gen.GenTrainResult;
 import konomi.imaging.Images;
 import konomi.nn.NativeMemory;
 import konomi.nn.gan.DiffAugment;
+import konomi.nn.gan.FaceSet;
 import konomi.nn.gan.GanNets;
 import konomi.nn.gan.GanStep;
 import konomi.nn.gan.Samples;
@@ -133,7 +134,7 @@ final class GanRun {
                     ? q.measure(samples(shown, o.evalSamples(), o.seed() + 7_777 * epoch), o.seed() + epoch)
                     : new Quality.Figures(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            GenEpoch e = new GenEpoch(epoch, o.epochs(), dSum / steps, gSum / steps, f.fid(), f.kid(), f.faceness(), f.diversity(), f.copies(),
+            GenEpoch e = new GenEpoch(epoch, o.epochs(), dSum / steps, gSum / steps, f.asMap(),
                     steps * (double) o.batch() / trainSeconds, seconds, seconds * (o.epochs() - epoch));
             history.add(e);
             if (isBest(history, e)) {
@@ -161,11 +162,12 @@ final class GanRun {
 
     /** Lowest FID so far wins; epochs without a figure only win while none has one. */
     private static boolean isBest(List<GenEpoch> history, GenEpoch e) {
-        boolean anyMeasured = history.stream().anyMatch(h -> Double.isFinite(h.fid()));
+        boolean anyMeasured = history.stream().anyMatch(h -> Double.isFinite(h.figure("fid")));
         if (!anyMeasured) {
             return true;
         }
-        return Double.isFinite(e.fid()) && history.stream().filter(h -> Double.isFinite(h.fid())).allMatch(h -> h.fid() >= e.fid());
+        double fid = e.figure("fid");
+        return Double.isFinite(fid) && history.stream().filter(h -> Double.isFinite(h.figure("fid"))).allMatch(h -> h.figure("fid") >= fid);
     }
 
     static List<Image> samples(MultiLayerNetwork g, int n, long seed) {

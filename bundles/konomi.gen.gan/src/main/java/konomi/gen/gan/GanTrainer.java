@@ -23,6 +23,7 @@ import konomi.api.model.ModelDescriptor;
 import konomi.api.model.ModelRegistry;
 import konomi.api.model.ModelStatus;
 import konomi.nn.Nets;
+import konomi.nn.gan.FaceSet;
 
 /**
  * Trains GAN generators ({@code gen:train}). The quality figures use two installed models: the scorer named by

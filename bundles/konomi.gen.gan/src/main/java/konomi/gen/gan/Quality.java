@@ -17,6 +17,7 @@ import konomi.imaging.PerceptualHash;
 import konomi.nn.NativeMemory;
 import konomi.nn.Nets;
 import konomi.nn.Tensors;
+import konomi.nn.gan.FaceSet;
 import konomi.nn.gan.FeatureStats;
 import konomi.nn.gan.Samples;
 
@@ -28,6 +29,18 @@ import konomi.nn.gan.Samples;
 final class Quality {
     /** The figures; NaN for what could not be measured (no feature network, no cascade). */
     record Figures(double fid, double kid, double faceness, double diversity, double copies) {
+        /** The measured figures by name (what GenEpoch carries); NaN ones are left out. */
+        java.util.Map<String, Double> asMap() {
+            java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+            double[] v = {fid, kid, faceness, diversity, copies};
+            String[] k = {"fid", "kid", "faceness", "diversity", "copies"};
+            for (int i = 0; i < v.length; i++) {
+                if (Double.isFinite(v[i])) {
+                    m.put(k[i], v[i]);
+                }
+            }
+            return m;
+        }
     }
 
     private final MultiLayerNetwork features; // may be null

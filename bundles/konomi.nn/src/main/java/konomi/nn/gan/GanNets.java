@@ -55,6 +55,11 @@ public final class GanNets {
      * {@code batchNorm} is the DCGAN baseline; with spectral normalisation there is none (SN-GAN).
      */
     public static MultiLayerNetwork discriminator(int width, boolean batchNorm, double lr, double beta1, long seed) {
+        return discriminator(width, batchNorm, lr, beta1, seed, 3);
+    }
+
+    /** A discriminator of pictures with {@code channels} planes (3 colours, then any conditioning planes). */
+    public static MultiLayerNetwork discriminator(int width, boolean batchNorm, double lr, double beta1, long seed, int channels) {
         NeuralNetConfiguration.ListBuilder b = base(lr, beta1, seed).list();
         int[] widths = {width, 2 * width, 4 * width, 8 * width};
         for (int i = 0; i < widths.length; i++) {
@@ -67,7 +72,40 @@ public final class GanNets {
         }
         b.layer(new ConvolutionLayer.Builder(4, 4).stride(1, 1).convolutionMode(ConvolutionMode.Truncate)
                 .nOut(1).activation(Activation.IDENTITY).build());
+        MultiLayerNetwork net = new MultiLayerNetwork(b.setInputType(InputType.convolutional(SIZE, SIZE, channels)).build());
+        net.init();
+        return net;
+    }
+
+    /**
+     * An encoder mirroring the discriminator (batch norm after the first convolution) that ends in a dense layer of
+     * {@code latent} tanh units: pictures to codes in [-1, 1].
+     */
+    public static MultiLayerNetwork encoder(int width, int latent, double lr, double beta1, long seed) {
+        NeuralNetConfiguration.ListBuilder b = base(lr, beta1, seed).list();
+        int[] widths = {width, 2 * width, 4 * width, 8 * width};
+        for (int i = 0; i < widths.length; i++) {
+            b.layer(new ConvolutionLayer.Builder(4, 4).stride(2, 2).padding(1, 1).convolutionMode(ConvolutionMode.Truncate)
+                    .nOut(widths[i]).hasBias(i == 0).activation(Activation.IDENTITY).build());
+            if (i > 0) {
+                b.layer(new BatchNormalization.Builder().build());
+            }
+            b.layer(new ActivationLayer.Builder().activation(new ActivationLReLU(0.2)).build());
+        }
+        b.layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(latent).activation(Activation.TANH).build());
         MultiLayerNetwork net = new MultiLayerNetwork(b.setInputType(InputType.convolutional(SIZE, SIZE, 3)).build());
+        net.init();
+        return net;
+    }
+
+    /** A small discriminator of codes (three dense layers, then one logit), as in adversarial autoencoders. */
+    public static MultiLayerNetwork codeDiscriminator(int latent, double lr, double beta1, long seed) {
+        NeuralNetConfiguration.ListBuilder b = base(lr, beta1, seed).list();
+        for (int w : new int[] {64, 32, 16}) {
+            b.layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(w).activation(new ActivationLReLU(0.2)).build());
+        }
+        b.layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(1).activation(Activation.IDENTITY).build());
+        MultiLayerNetwork net = new MultiLayerNetwork(b.setInputType(InputType.feedForward(latent)).build());
         net.init();
         return net;
     }

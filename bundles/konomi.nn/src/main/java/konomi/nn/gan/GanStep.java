@@ -2,7 +2,6 @@ package konomi.nn.gan;
 
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,8 +19,6 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class GanStep {
     /** The losses: the original non-saturating DCGAN loss, or the hinge loss of SN-GAN/BigGAN. */
     public enum Loss { DCGAN, HINGE }
-
-    private static final LayerWorkspaceMgr NO_WS = LayerWorkspaceMgr.noWorkspaces();
 
     private final MultiLayerNetwork g, d;
     private final Loss loss;
@@ -64,35 +61,40 @@ public final class GanStep {
      */
     public Losses step(INDArray real, int epoch) {
         int n = (int) real.size(0);
-        // discriminator: real and generated in one batch
+        // discriminator: real and generated pictures in separate passes, as the DCGAN paper does, so that batch norm
+        // (in the DCGAN discriminator) never mixes their statistics; the two gradients are summed before the update
         INDArray fake = g.output(noise(n), true);
-        INDArray both = Nd4j.concat(0, real, fake);
-        INDArray seen = augment == null ? both : augment.apply(both).output();
-        INDArray logits = forward(d, seen);
-        INDArray lr = logits.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n)),
-                lf = logits.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(n, 2 * n));
-        INDArray grad = Nd4j.zeros(DataType.FLOAT, 2 * n);
+        INDArray lr = forward(d, augment == null ? real : augment.apply(real).output());
         double lossD;
+        INDArray gradR, gradF;
         if (loss == Loss.HINGE) {
-            INDArray activeR = lr.rsub(1).gt(0).castTo(DataType.FLOAT), activeF = lf.add(1).gt(0).castTo(DataType.FLOAT);
-            lossD = Transforms.relu(lr.rsub(1)).meanNumber().doubleValue() + Transforms.relu(lf.add(1)).meanNumber().doubleValue();
-            grad.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n)).assign(activeR.muli(-1.0 / n));
-            grad.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(n, 2 * n)).assign(activeF.muli(1.0 / n));
+            lossD = Transforms.relu(lr.rsub(1)).meanNumber().doubleValue();
+            gradR = lr.rsub(1).gt(0).castTo(DataType.FLOAT).muli(-1.0 / n);
         } else {
-            lossD = softplus(lr.neg()).meanNumber().doubleValue() + softplus(lf).meanNumber().doubleValue();
-            grad.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n)).assign(Transforms.sigmoid(lr.neg()).muli(-1.0 / n));
-            grad.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(n, 2 * n)).assign(Transforms.sigmoid(lf).muli(1.0 / n));
+            lossD = softplus(lr.neg()).meanNumber().doubleValue();
+            gradR = Transforms.sigmoid(lr.neg()).muli(-1.0 / n);
         }
-        double realScore = lr.meanNumber().doubleValue(), fakeScore = lf.meanNumber().doubleValue();
-        Pair<Gradient, INDArray> pd = d.backpropGradient(grad.reshape(2 * n, 1, 1, 1), NO_WS);
-        apply(d, pd.getFirst(), epoch, 2 * n);
+        double realScore = lr.meanNumber().doubleValue();
+        Gradient fromReal = Backprop.backward(d, gradR.reshape(n, 1, 1, 1)).getFirst();
+        INDArray sum = fromReal.gradient().dup();
+        INDArray lf = forward(d, augment == null ? fake : augment.apply(fake).output());
+        if (loss == Loss.HINGE) {
+            lossD += Transforms.relu(lf.add(1)).meanNumber().doubleValue();
+            gradF = lf.add(1).gt(0).castTo(DataType.FLOAT).muli(1.0 / n);
+        } else {
+            lossD += softplus(lf).meanNumber().doubleValue();
+            gradF = Transforms.sigmoid(lf).muli(1.0 / n);
+        }
+        double fakeScore = lf.meanNumber().doubleValue();
+        Gradient fromFake = Backprop.backward(d, gradF.reshape(n, 1, 1, 1)).getFirst();
+        fromFake.gradient().addi(sum); // the flattened view: every parameter's gradient is now real + fake
+        apply(d, fromFake, epoch, n);
         if (spectral != null) {
             spectral.apply();
         }
 
         // generator: through the discriminator (its gradients computed, not applied) into the generator
-        g.setInput(noise(n));
-        INDArray made = g.feedForward(true, false).get(g.getnLayers());
+        INDArray made = Backprop.forward(g, noise(n));
         DiffAugment.Applied aug = augment == null ? null : augment.apply(made);
         INDArray lg = forward(d, aug == null ? made : aug.output());
         double lossG;
@@ -104,9 +106,9 @@ public final class GanStep {
             lossG = softplus(lg.neg()).meanNumber().doubleValue();
             gg = Transforms.sigmoid(lg.neg()).muli(-1.0 / n);
         }
-        INDArray intoD = d.backpropGradient(gg.reshape(n, 1, 1, 1), NO_WS).getSecond().dup();
+        INDArray intoD = Backprop.backward(d, gg.reshape(n, 1, 1, 1)).getSecond().dup();
         INDArray intoG = aug == null ? intoD : aug.backward(intoD);
-        Pair<Gradient, INDArray> pg = g.backpropGradient(intoG, NO_WS);
+        Pair<Gradient, INDArray> pg = Backprop.backward(g, intoG);
         apply(g, pg.getFirst(), epoch, n);
         if (average != null) {
             average.update(g, iteration);
@@ -121,16 +123,12 @@ public final class GanStep {
     }
 
     private static INDArray forward(MultiLayerNetwork net, INDArray input) {
-        net.setInput(input);
-        INDArray out = net.feedForward(true, false).get(net.getnLayers());
+        INDArray out = Backprop.forward(net, input);
         return out.reshape(out.size(0));
     }
 
     private void apply(MultiLayerNetwork net, Gradient gradient, int epoch, int batch) {
-        net.getUpdater().update(net, gradient, iteration, epoch, batch, NO_WS);
-        net.params().subi(gradient.gradient());
-        net.getLayerWiseConfigurations().setIterationCount(iteration + 1);
-        net.getLayerWiseConfigurations().setEpochCount(epoch);
+        Backprop.update(net, gradient, iteration, epoch, batch);
     }
 
     private static INDArray softplus(INDArray x) {

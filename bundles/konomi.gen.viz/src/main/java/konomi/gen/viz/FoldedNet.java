@@ -1,0 +1,87 @@
+package konomi.gen.viz;
+
+import java.util.Map;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * A classifier with its batch norms folded into the convolutions before them and its dropout removed: the same
+ * function as the network at inference, but one whose training-mode forward pass is that function too. DL4J computes
+ * input gradients only after a training-mode forward pass, where batch norm would use the statistics of the batch (one
+ * picture here) instead of the learnt ones, and its backprop needs the caches only that pass fills.
+ */
+final class FoldedNet {
+    private FoldedNet() {
+    }
+
+    static MultiLayerNetwork fold(MultiLayerNetwork net, int size, CNN2DFormat layout) {
+        int n = net.getnLayers();
+        NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder().list();
+        java.util.List<int[]> plan = new java.util.ArrayList<>(); // {source layer, folded batch norm or -1}
+        for (int i = 0; i < n; i++) {
+            Layer l = net.getLayerWiseConfigurations().getConf(i).getLayer();
+            if (l instanceof DropoutLayer) {
+                continue;
+            }
+            if (l instanceof BatchNormalization && !plan.isEmpty() && plan.get(plan.size() - 1)[1] == -2) {
+                plan.get(plan.size() - 1)[1] = i;
+                continue;
+            }
+            if (l instanceof BatchNormalization) {
+                throw new IllegalArgumentException("layer " + i + ": a batch norm that does not follow a convolution cannot be folded");
+            }
+            Layer copy = l.clone();
+            if (copy instanceof ConvolutionLayer c) {
+                c.setHasBias(true);
+                plan.add(new int[] {i, -2});
+            } else {
+                plan.add(new int[] {i, -1});
+            }
+            b.layer(copy);
+        }
+        MultiLayerNetwork folded = new MultiLayerNetwork(b.setInputType(InputType.convolutional(size, size, 3, layout)).build());
+        folded.init();
+        for (int j = 0; j < plan.size(); j++) {
+            int src = plan.get(j)[0], bn = plan.get(j)[1];
+            Map<String, INDArray> from = net.getLayer(src).paramTable(), to = folded.getLayer(j).paramTable();
+            if (bn >= 0) {
+                Map<String, INDArray> p = net.getLayer(bn).paramTable();
+                BatchNormalization conf = (BatchNormalization) net.getLayerWiseConfigurations().getConf(bn).getLayer();
+                // DL4J keeps either the variance or log10 of the standard deviation (sqrt(var + eps))
+                INDArray std = p.containsKey("log10stdev") ? Transforms.exp(p.get("log10stdev").mul(Math.log(10)), false)
+                        : Transforms.sqrt(p.get("var").add(conf.getEps()), false);
+                std = std.reshape(-1);
+                INDArray gamma = p.containsKey("gamma") ? p.get("gamma").reshape(-1) : std.mul(0).addi(conf.getGamma());
+                INDArray beta = p.containsKey("beta") ? p.get("beta").reshape(-1) : std.mul(0).addi(conf.getBeta());
+                INDArray k = gamma.div(std); // per output channel
+                INDArray w = from.get("W").dup(); // [out, in, kh, kw]
+                for (long o = 0; o < w.size(0); o++) {
+                    w.slice(o).muli(k.getDouble(o));
+                }
+                to.get("W").assign(w);
+                INDArray bias = beta.sub(gamma.mul(p.get("mean").reshape(-1)).div(std));
+                if (from.containsKey("b")) {
+                    bias.addi(from.get("b").reshape(-1).mul(k));
+                }
+                to.get("b").assign(bias.reshape(to.get("b").shape()));
+            } else {
+                for (Map.Entry<String, INDArray> e : from.entrySet()) {
+                    to.get(e.getKey()).assign(e.getValue());
+                }
+                if (to.containsKey("b") && !from.containsKey("b")) {
+                    to.get("b").assign(0);
+                }
+            }
+        }
+        return folded;
+    }
+}

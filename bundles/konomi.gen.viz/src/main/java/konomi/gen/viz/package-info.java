@@ -1,0 +1,2 @@
+/** viz:input: what an installed classifier finds most like a class. */
+package konomi.gen.viz;
