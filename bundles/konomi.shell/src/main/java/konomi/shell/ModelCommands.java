@@ -100,7 +100,7 @@ public class ModelCommands {
             if (generator != null) {
                 merged = new LinkedHashMap<>(generator);
                 kind = "generator";
-                type = generator.remove("type");
+                type = merged.remove("type");
             } else if (DetectorMeta.isDetector(json)) {
                 merged = new LinkedHashMap<>(DetectorMeta.read(json).headerAttributes());
                 kind = "detector";
