@@ -9,12 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -32,6 +30,7 @@ import konomi.imaging.Images;
 import konomi.nn.NativeMemory;
 import konomi.nn.Nets;
 import konomi.nn.Tensors;
+import konomi.nn.gan.Checkpoints;
 import konomi.nn.gan.FaceSet;
 import konomi.nn.gan.GanNets;
 import konomi.nn.gan.Samples;
@@ -105,13 +104,14 @@ final class CaeRun {
         CaeNets nets;
         int start = 1, iteration = 0;
         List<GenEpoch> history = new ArrayList<>();
-        JsonNode state = o.resume() && Files.exists(ckpt.resolve("state.json")) ? JSON.readTree(ckpt.resolve("state.json").toFile()) : null;
+        JsonNode state = o.resume() ? Checkpoints.state(ckpt) : null;
         if (state != null) {
-            Path dir = ckpt.resolve(state.path("dir").asText());
+            Path dir = Checkpoints.dir(ckpt, state);
             if (state.path("latent").asInt() != o.latent() || state.path("width").asInt() != o.width() || !state.path("labels").toString().equals(JSON.valueToTree(labels).toString())) {
                 throw new KonomiException(ckpt.resolve("state.json") + ": the checkpoint has other labels, width or latent; use the same, or --fresh");
             }
-            nets = new CaeNets(load(dir, "encoder"), load(dir, "decoder"), load(dir, "code-d"), load(dir, "image-d"), o.latent(), labels.size());
+            nets = new CaeNets(Checkpoints.load(ckpt, state, "encoder"), Checkpoints.load(ckpt, state, "decoder"),
+                    Checkpoints.load(ckpt, state, "code-d"), Checkpoints.load(ckpt, state, "image-d"), o.latent(), labels.size());
             start = state.path("epoch").asInt() + 1;
             iteration = state.path("iteration").asInt();
             for (JsonNode e : state.path("history")) {
@@ -169,7 +169,13 @@ final class CaeRun {
             if (best || !Files.exists(out.resolve("model.zip"))) {
                 CaeModel.write(out.resolve("model.zip"), nets.encoder, nets.decoder);
             }
-            checkpoint(ckpt, epoch, iteration, history, nets, labels);
+            ObjectNode st = JSON.createObjectNode();
+            st.put("iteration", iteration);
+            st.put("latent", o.latent());
+            st.put("width", o.width());
+            st.set("labels", JSON.valueToTree(labels));
+            st.set("history", JSON.valueToTree(history));
+            Checkpoints.save(ckpt, epoch, Map.of("encoder", nets.encoder, "decoder", nets.decoder, "code-d", nets.codeD, "image-d", nets.imageD), st);
             report(history, labels, faces.count(), train.size(), val.size());
             listener.epoch(e);
         }
@@ -292,41 +298,6 @@ final class CaeRun {
 
     private static String f(double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "";
-    }
-
-    private static MultiLayerNetwork load(Path dir, String name) throws IOException {
-        return ModelSerializer.restoreMultiLayerNetwork(dir.resolve(name + ".zip").toFile(), true);
-    }
-
-    private void checkpoint(Path ckpt, int epoch, int iteration, List<GenEpoch> history, CaeNets n, List<String> labels) throws IOException {
-        String name = String.format("epoch-%03d", epoch);
-        Path dir = ckpt.resolve(name);
-        Files.createDirectories(dir);
-        for (Map.Entry<String, MultiLayerNetwork> e : Map.of("encoder", n.encoder, "decoder", n.decoder, "code-d", n.codeD, "image-d", n.imageD).entrySet()) {
-            try (AtomicFile f = new AtomicFile(dir.resolve(e.getKey() + ".zip"), true)) {
-                ModelSerializer.writeModel(e.getValue(), f.stream(), true);
-                f.commit();
-            }
-        }
-        ObjectNode s = JSON.createObjectNode();
-        s.put("dir", name);
-        s.put("epoch", epoch);
-        s.put("iteration", iteration);
-        s.put("latent", o.latent());
-        s.put("width", o.width());
-        s.set("labels", JSON.valueToTree(labels));
-        s.set("history", JSON.valueToTree(history));
-        AtomicFile.writeString(ckpt.resolve("state.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(s));
-        try (Stream<Path> old = Files.list(ckpt)) {
-            for (Path p : old.filter(p -> Files.isDirectory(p) && !p.equals(dir)).toList()) {
-                try (Stream<Path> files = Files.list(p)) {
-                    for (Path f : files.toList()) {
-                        Files.delete(f);
-                    }
-                }
-                Files.delete(p);
-            }
-        }
     }
 
     private static int[] shuffled(int[] items, Random r) {

@@ -8,10 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -27,6 +25,7 @@ import konomi.api.gen.GenTrainOptions;
 import konomi.api.gen.GenTrainResult;
 import konomi.imaging.Images;
 import konomi.nn.NativeMemory;
+import konomi.nn.gan.Checkpoints;
 import konomi.nn.gan.DiffAugment;
 import konomi.nn.gan.FaceSet;
 import konomi.nn.gan.GanNets;
@@ -78,13 +77,13 @@ final class GanRun {
         MultiLayerNetwork g, d, avg;
         int start = 1, iteration = 0;
         List<GenEpoch> history = new ArrayList<>();
-        JsonNode state = o.resume() && Files.exists(ckpt.resolve("state.json")) ? JSON.readTree(ckpt.resolve("state.json").toFile()) : null;
+        JsonNode state = o.resume() ? Checkpoints.state(ckpt) : null;
         if (state != null) {
-            Path dir = ckpt.resolve(state.path("dir").asText());
+            Path dir = Checkpoints.dir(ckpt, state);
             checkSameRecipe(state.path("options"), ckpt.resolve("state.json"));
-            g = ModelSerializer.restoreMultiLayerNetwork(dir.resolve("generator.zip").toFile(), true);
-            d = ModelSerializer.restoreMultiLayerNetwork(dir.resolve("discriminator.zip").toFile(), true);
-            avg = ModelSerializer.restoreMultiLayerNetwork(dir.resolve("average.zip").toFile(), false);
+            g = Checkpoints.load(ckpt, state, "generator");
+            d = Checkpoints.load(ckpt, state, "discriminator");
+            avg = Checkpoints.load(ckpt, state, "average");
             start = state.path("epoch").asInt() + 1;
             iteration = state.path("iteration").asInt();
             for (JsonNode e : state.path("history")) {
@@ -138,26 +137,21 @@ final class GanRun {
                     steps * (double) o.batch() / trainSeconds, seconds, seconds * (o.epochs() - epoch));
             history.add(e);
             if (isBest(history, e)) {
-                writeModel(out.resolve("model.zip"), shown, false);
+                Checkpoints.writeModel(out.resolve("model.zip"), shown, false);
             }
-            checkpoint(ckpt, epoch, iteration, history, g, d, avg);
+            ObjectNode st = JSON.createObjectNode();
+            st.put("iteration", iteration);
+            st.set("options", JSON.valueToTree(o));
+            st.set("history", JSON.valueToTree(history));
+            Checkpoints.save(ckpt, epoch, java.util.Map.of("generator", g, "discriminator", d, "average", avg), st);
             GanReport.write(out, o, faces.count(), history, q == null ? Double.NaN : q.realFaceness());
             listener.epoch(e);
         }
         if (!Files.exists(out.resolve("model.zip"))) { // resumed after the last epoch: nothing left to train
-            writeModel(out.resolve("model.zip"), o.ema() > 0 ? avg : g, false);
+            Checkpoints.writeModel(out.resolve("model.zip"), o.ema() > 0 ? avg : g, false);
         }
         writeModelJson(history);
         return new GenTrainResult(history, out.resolve("model.zip"), out.resolve("report.html"), out.resolve("metrics.json"));
-    }
-
-    static void writeModel(Path target, MultiLayerNetwork net, boolean withUpdater) {
-        try (AtomicFile f = new AtomicFile(target, true)) {
-            ModelSerializer.writeModel(net, f.stream(), withUpdater);
-            f.commit();
-        } catch (IOException e) {
-            throw new KonomiException(target + ": cannot write: " + e.getMessage(), e);
-        }
     }
 
     /** Lowest FID so far wins; epochs without a figure only win while none has one. */
@@ -216,33 +210,6 @@ final class GanRun {
             if (!saved.path(k).asText().equals(now)) {
                 throw new KonomiException(state + ": the checkpoint was trained with " + k + "=" + saved.path(k).asText() + ", not " + now
                         + "; use the same options, or --fresh to start over");
-            }
-        }
-    }
-
-    private void checkpoint(Path ckpt, int epoch, int iteration, List<GenEpoch> history, MultiLayerNetwork g, MultiLayerNetwork d,
-                            MultiLayerNetwork avg) throws IOException {
-        String name = String.format("epoch-%03d", epoch);
-        Path dir = ckpt.resolve(name);
-        Files.createDirectories(dir);
-        writeModel(dir.resolve("generator.zip"), g, true);
-        writeModel(dir.resolve("discriminator.zip"), d, true);
-        writeModel(dir.resolve("average.zip"), avg, false);
-        ObjectNode s = JSON.createObjectNode();
-        s.put("dir", name);
-        s.put("epoch", epoch);
-        s.put("iteration", iteration);
-        s.set("options", JSON.valueToTree(o));
-        s.set("history", JSON.valueToTree(history));
-        AtomicFile.writeString(ckpt.resolve("state.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(s));
-        try (Stream<Path> old = Files.list(ckpt)) { // only now is the older checkpoint no longer needed
-            for (Path p : old.filter(p -> Files.isDirectory(p) && !p.equals(dir)).toList()) {
-                try (Stream<Path> files = Files.list(p)) {
-                    for (Path f : files.toList()) {
-                        Files.delete(f);
-                    }
-                }
-                Files.delete(p);
             }
         }
     }
