@@ -33,6 +33,34 @@ class GeneratorTest extends FrameworkTest {
     }
 
     @Test
+    @Order(0)
+    void theShippedGeneratorsDrawFacesTheCascadeFindsAndRedrawCharacters() throws Exception {
+        assertThat(shell.run("gen:list").out()).containsPattern("(?m)^faces\\s+gan\\s+1\\.0\\.0\\s+ACTIVE\\s+64x64x3")
+                .containsPattern("(?m)^redraw\\s+cae\\s+1\\.0\\.0\\s+ACTIVE\\s+64x64x3");
+        Path out = work.resolve("shipped");
+        TestShell.Result drawn = shell.run("gen:run --n 64 --seed 1 --scale 2 --out " + out);
+        assertThat(drawn.status()).as(drawn.message()).isZero();
+        assertThat(drawn.out()).contains("64 pictures (128x128) by faces");
+        // faces, not noise: the cascade finds one in a share of them at twice their size (as faceness measures)
+        assertThat(shell.run("detect:use animeface").status()).isZero();
+        TestShell.Result found = shell.run("detect:run --no-format " + out);
+        assertThat(shell.run("detect:use auto").status()).isZero();
+        assertThat(found.status()).as(found.message()).isZero();
+        long withFace = found.out().lines().filter(l -> l.startsWith("sample-") && !l.split("\t")[1].equals("0")).count();
+        assertThat(withFace).as(found.out()).isGreaterThanOrEqualTo(MIN_FACES_OF_64);
+
+        Path face = TestShell.SHARED.resolve("data/anime_faces_holoen20/ame").toFile().listFiles()[0].toPath();
+        TestShell.Result redrawn = shell.run("gen:transform --to gura --out " + work.resolve("as-gura.png") + " " + face);
+        assertThat(redrawn.status()).as(redrawn.message()).isZero();
+        assertThat(redrawn.out()).contains("redrawn as gura by redraw; character sees ");
+        assertThat(shell.run("gen:transform --to nobody --out " + work.resolve("x.png") + " " + face).message())
+                .contains("redraw has no label nobody");
+    }
+
+    /** Of the shipped generator's 64 samples of seed 1, at least this many have a face the cascade finds (see README). */
+    static final int MIN_FACES_OF_64 = 10;
+
+    @Test
     @Order(1)
     void genTrainMakesAGeneratorThatDeploysReplacesAndDraws() throws Exception {
         Path run = work.resolve("run");

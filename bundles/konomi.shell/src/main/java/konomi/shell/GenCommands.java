@@ -70,6 +70,7 @@ public class GenCommands {
             @Descriptor("seed: the same seed draws the same faces") @Parameter(names = {"--seed"}, absentValue = "1") long seed,
             @Descriptor("two seeds A,B: walk between their faces") @Parameter(names = {"--interpolate"}, absentValue = "") String interpolate,
             @Descriptor("pictures in an --interpolate walk, both ends included") @Parameter(names = {"--steps"}, absentValue = "8") int steps,
+            @Descriptor("write the pictures this many times larger (bilinear)") @Parameter(names = {"--scale"}, absentValue = "1") int scale,
             @Descriptor("generator name (gen:list); the newest installed generator when left out") String... name) {
         if (out.isEmpty()) {
             throw new IllegalArgumentException("gen:run needs --out <folder>");
@@ -94,6 +95,12 @@ public class GenCommands {
             images = g.generate(n, seed);
             prefix = "sample-";
         }
+        if (scale < 1 || scale > 16) {
+            throw new IllegalArgumentException("--scale must be between 1 and 16, not " + scale);
+        }
+        if (scale > 1) {
+            images = images.stream().map(i -> Images.resize(i, i.width() * scale, i.height() * scale)).toList();
+        }
         Path dir = Path.of(out);
         List<Path> targets = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
@@ -115,7 +122,8 @@ public class GenCommands {
         }
         int columns = interpolate.isEmpty() ? (int) Math.ceil(Math.sqrt(images.size())) : images.size();
         AtomicFile.write(targets.get(images.size()), Images.png(Images.grid(images, columns)));
-        System.out.println(images.size() + " pictures (" + g.size() + "x" + g.size() + ") by " + g.name() + " in " + dir + ", and grid.png");
+        System.out.println(images.size() + " pictures (" + images.get(0).width() + "x" + images.get(0).height() + ") by " + g.name() + " in " + dir
+                + ", and grid.png");
     }
 
     @Descriptor("redraw a face as another label with an autoencoder generator (gen:list, type cae), as a PNG at its size; "
