@@ -47,7 +47,7 @@ import konomi.util.Text;
 final class CaeRun {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Weights of the two adversarial losses against the L1 reconstruction (measured: see README). */
-    static final double CODE_WEIGHT = 0.01, IMAGE_WEIGHT = 0.01;
+    static final double CODE_WEIGHT = 0.01, IMAGE_WEIGHT = 0.05;
 
     /** A classifier that names the label of pictures (the judge of the redrawn faces). */
     record Judge(MultiLayerNetwork net, int size, List<String> labels) {
