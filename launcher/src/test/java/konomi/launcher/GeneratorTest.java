@@ -41,13 +41,14 @@ class GeneratorTest extends FrameworkTest {
         TestShell.Result drawn = shell.run("gen:run --n 64 --seed 1 --scale 2 --out " + out);
         assertThat(drawn.status()).as(drawn.message()).isZero();
         assertThat(drawn.out()).contains("64 pictures (128x128) by faces");
-        // faces, not noise: the cascade finds one in a share of them at twice their size (as faceness measures)
+        // faces, not noise: the cascade finds many of them at twice their size in the grid, where each has a margin
+        // (alone, a face that fills its picture is mostly missed: README, "Generators (measured)")
         assertThat(shell.run("detect:use animeface").status()).isZero();
-        TestShell.Result found = shell.run("detect:run --no-format " + out);
+        TestShell.Result found = shell.run("detect:run --no-format " + out.resolve("grid.png"));
         assertThat(shell.run("detect:use auto").status()).isZero();
         assertThat(found.status()).as(found.message()).isZero();
-        long withFace = found.out().lines().filter(l -> l.startsWith("sample-") && !l.split("\t")[1].equals("0")).count();
-        assertThat(withFace).as(found.out()).isGreaterThanOrEqualTo(MIN_FACES_OF_64);
+        int inGrid = found.out().lines().filter(l -> l.startsWith("grid.png")).mapToInt(l -> Integer.parseInt(l.split("\t")[1])).sum();
+        assertThat(inGrid).as(found.out()).isGreaterThanOrEqualTo(MIN_FACES_OF_64);
 
         Path face = TestShell.SHARED.resolve("data/anime_faces_holoen20/ame").toFile().listFiles()[0].toPath();
         TestShell.Result redrawn = shell.run("gen:transform --to gura --out " + work.resolve("as-gura.png") + " " + face);
@@ -57,8 +58,8 @@ class GeneratorTest extends FrameworkTest {
                 .contains("redraw has no label nobody");
     }
 
-    /** Of the shipped generator's 64 samples of seed 1, at least this many have a face the cascade finds (see README). */
-    static final int MIN_FACES_OF_64 = 10;
+    /** Of the shipped generator's 64 samples of seed 1 in their grid, the cascade finds at least this many (21 measured). */
+    static final int MIN_FACES_OF_64 = 12;
 
     @Test
     @Order(1)

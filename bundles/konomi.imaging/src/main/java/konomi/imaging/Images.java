@@ -150,6 +150,17 @@ public final class Images {
         return new Image("grid", gw, gh, 3, px);
     }
 
+    /** The image on a grey (128) canvas {@code margin} pixels larger on every side. */
+    public static Image pad(Image image, int margin) {
+        int w = image.width() + 2 * margin, h = image.height() + 2 * margin, c = image.channels();
+        byte[] px = new byte[w * h * c];
+        java.util.Arrays.fill(px, (byte) 128);
+        for (int y = 0; y < image.height(); y++) {
+            System.arraycopy(image.pixels(), y * image.width() * c, px, ((y + margin) * w + margin) * c, image.width() * c);
+        }
+        return new Image(image.id(), w, h, c, px);
+    }
+
     /** Encodes as PNG (lossless), e.g. for generated samples. */
     public static byte[] png(Image image) {
         try (Mat m = toMat(image); BytePointer buf = new BytePointer()) {

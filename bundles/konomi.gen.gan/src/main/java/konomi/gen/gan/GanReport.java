@@ -33,12 +33,12 @@ final class GanReport {
     private GanReport() {
     }
 
-    static void write(Path out, GenTrainOptions o, int faces, List<GenEpoch> history, double realFaceness) throws IOException {
+    static void write(Path out, GenTrainOptions o, int faces, List<GenEpoch> history, double realFaceness, double realFramed) throws IOException {
         StringBuilder csv = new StringBuilder();
         try (CSVPrinter p = new CSVPrinter(csv, CSVFormat.DEFAULT.builder().setHeader("epoch", "d_loss", "g_loss", "fid", "kid",
-                "faceness", "diversity", "copies", "images_per_s", "seconds").build())) {
+                "faceness", "framed", "diversity", "copies", "images_per_s", "seconds").build())) {
             for (GenEpoch e : history) {
-                p.printRecord(e.epoch(), f(e.discriminatorLoss()), f(e.generatorLoss()), f(e.figure("fid")), f(e.figure("kid")), f(e.figure("faceness")),
+                p.printRecord(e.epoch(), f(e.discriminatorLoss()), f(e.generatorLoss()), f(e.figure("fid")), f(e.figure("kid")), f(e.figure("faceness")), f(e.figure("framed")),
                         f(e.figure("diversity")), f(e.figure("copies")), f(e.imagesPerSecond()), f(e.seconds()));
             }
         }
@@ -52,6 +52,7 @@ final class GanReport {
         m.put("shipped", best);
         m.put("last", last);
         m.put("realFaceness", realFaceness);
+        m.put("realFramed", realFramed);
         m.put("featureNetwork", o.features() + " (penultimate layer, global average pooling)");
         AtomicFile.writeString(out.resolve("metrics.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m));
 
@@ -67,12 +68,12 @@ final class GanReport {
                 .append(". Shipped (model.zip): epoch ").append(best.epoch()).append(".</p>");
         h.append(img(chart("losses", history, Map.of("discriminator", GenEpoch::discriminatorLoss, "generator", GenEpoch::generatorLoss))));
         h.append(img(chart("FID", history, Map.of("FID", e -> e.figure("fid")))));
-        h.append(img(chart("faceness, diversity, copies", history, Map.of("faceness", e -> e.figure("faceness"), "diversity", e -> e.figure("diversity"),
+        h.append(img(chart("faceness, diversity, copies", history, Map.of("faceness", e -> e.figure("faceness"), "framed", e -> e.figure("framed"), "diversity", e -> e.figure("diversity"),
                 "copies", e -> e.figure("copies")))));
-        h.append("<table><tr><th>epoch<th>D loss<th>G loss<th>FID<th>KID<th>faceness<th>diversity<th>copies<th>img/s");
+        h.append("<table><tr><th>epoch<th>D loss<th>G loss<th>FID<th>KID<th>faceness<th>framed<th>diversity<th>copies<th>img/s");
         for (GenEpoch e : history) {
             h.append("<tr><td>").append(e.epoch()).append("<td>").append(f(e.discriminatorLoss())).append("<td>").append(f(e.generatorLoss()))
-                    .append("<td>").append(f(e.figure("fid"))).append("<td>").append(f(e.figure("kid"))).append("<td>").append(f(e.figure("faceness")))
+                    .append("<td>").append(f(e.figure("fid"))).append("<td>").append(f(e.figure("kid"))).append("<td>").append(f(e.figure("faceness"))).append("<td>").append(f(e.figure("framed")))
                     .append("<td>").append(f(e.figure("diversity"))).append("<td>").append(f(e.figure("copies"))).append("<td>").append(f(e.imagesPerSecond()));
         }
         h.append("</table><h2>Samples (the same latents every epoch)</h2>");

@@ -131,7 +131,7 @@ final class GanRun {
                     Images.png(Images.grid(Samples.images(shown.output(fixed, false), "grid"), 8)));
             Quality.Figures f = q != null && (epoch % o.evalEvery() == 0 || epoch == o.epochs())
                     ? q.measure(samples(shown, o.evalSamples(), o.seed() + 7_777 * epoch), o.seed() + epoch)
-                    : new Quality.Figures(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+                    : new Quality.Figures(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
             double seconds = (System.nanoTime() - t0) / 1e9;
             GenEpoch e = new GenEpoch(epoch, o.epochs(), dSum / steps, gSum / steps, f.asMap(),
                     steps * (double) o.batch() / trainSeconds, seconds, seconds * (o.epochs() - epoch));
@@ -144,7 +144,7 @@ final class GanRun {
             st.set("options", JSON.valueToTree(o));
             st.set("history", JSON.valueToTree(history));
             Checkpoints.save(ckpt, epoch, java.util.Map.of("generator", g, "discriminator", d, "average", avg), st);
-            GanReport.write(out, o, faces.count(), history, q == null ? Double.NaN : q.realFaceness());
+            GanReport.write(out, o, faces.count(), history, q == null ? Double.NaN : q.realFaceness(), q == null ? Double.NaN : q.realFramed());
             listener.epoch(e);
         }
         if (!Files.exists(out.resolve("model.zip"))) { // resumed after the last epoch: nothing left to train

@@ -28,12 +28,12 @@ import konomi.nn.gan.Samples;
  */
 final class Quality {
     /** The figures; NaN for what could not be measured (no feature network, no cascade). */
-    record Figures(double fid, double kid, double faceness, double diversity, double copies) {
+    record Figures(double fid, double kid, double faceness, double framed, double diversity, double copies) {
         /** The measured figures by name (what GenEpoch carries); NaN ones are left out. */
         java.util.Map<String, Double> asMap() {
             java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
-            double[] v = {fid, kid, faceness, diversity, copies};
-            String[] k = {"fid", "kid", "faceness", "diversity", "copies"};
+            double[] v = {fid, kid, faceness, framed, diversity, copies};
+            String[] k = {"fid", "kid", "faceness", "framed", "diversity", "copies"};
             for (int i = 0; i < v.length; i++) {
                 if (Double.isFinite(v[i])) {
                     m.put(k[i], v[i]);
@@ -49,7 +49,7 @@ final class Quality {
     private final INDArray realFeatures; // may be null
     private final double realSpread;
     private final long[] trainHashes;
-    private final double realFaceness;
+    private final double realFaceness, realFramed;
 
     Quality(MultiLayerNetwork features, int featureSize, FaceDetector cascade, FaceSet faces, int count, long seed) {
         this.features = features;
@@ -62,7 +62,8 @@ final class Quality {
         }
         this.realFeatures = features == null ? null : embed(real);
         this.realSpread = realFeatures == null ? Double.NaN : spread(realFeatures, seed);
-        this.realFaceness = faceness(real);
+        this.realFaceness = faceness(real, 0);
+        this.realFramed = faceness(real, MARGIN);
         this.trainHashes = new long[faces.count()];
         for (int i = 0; i < faces.count(); i++) {
             trainHashes[i] = PerceptualHash.of(faces.image(i));
@@ -74,13 +75,26 @@ final class Quality {
         return realFaceness;
     }
 
-    private double faceness(List<Image> images) {
+    /** The same with a margin. */
+    double realFramed() {
+        return realFramed;
+    }
+
+    /**
+     * A grey margin of a quarter of the doubled picture: the cascade only tries windows that lie wholly inside the
+     * picture, so a face that fills its frame is often missed alone (measured on 600 real faces each: patches 0.93
+     * alone, 0.99 with it; holoen20 crops 0.25 and 0.68; non-face patches 0 both ways).
+     */
+    static final int MARGIN = 32;
+
+    private double faceness(List<Image> images, int margin) {
         if (cascade == null) {
             return Double.NaN;
         }
         int found = 0;
         for (Image im : images) {
-            if (!cascade.detect(Images.resize(im, im.width() * 2, im.height() * 2)).isEmpty()) {
+            Image big = Images.resize(im, im.width() * 2, im.height() * 2);
+            if (!cascade.detect(margin > 0 ? Images.pad(big, margin) : big).isEmpty()) {
                 found++;
             }
         }
@@ -105,7 +119,7 @@ final class Quality {
                 }
             }
         }
-        return new Figures(fid, kid, faceness(samples), diversity, copies / (double) samples.size());
+        return new Figures(fid, kid, faceness(samples, 0), faceness(samples, MARGIN), diversity, copies / (double) samples.size());
     }
 
     /** Penultimate-layer features, fed exactly as the scorer feeds face crops. */
