@@ -52,6 +52,25 @@ class ImagesTest {
     }
 
     @Test
+    void padGridAndPngKeepEveryPixelWhereItBelongs() {
+        byte[] px = new byte[2 * 3 * 3];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = (byte) (i * 10);
+        }
+        konomi.api.Image a = new konomi.api.Image("a", 3, 2, 3, px);
+        konomi.api.Image p = Images.pad(a, 2);
+        org.junit.jupiter.api.Assertions.assertEquals(7, p.width());
+        org.junit.jupiter.api.Assertions.assertEquals(6, p.height());
+        org.junit.jupiter.api.Assertions.assertEquals((byte) 128, p.pixels()[0]);
+        org.junit.jupiter.api.Assertions.assertEquals(px[3], p.pixels()[((2 * 7) + 3) * 3]); // a's pixel (1,0) at (3,2)
+        konomi.api.Image g = Images.grid(java.util.List.of(a, a, a), 2);
+        org.junit.jupiter.api.Assertions.assertEquals(2 * (3 + 2) + 2, g.width());
+        org.junit.jupiter.api.Assertions.assertEquals(2 * (2 + 2) + 2, g.height());
+        konomi.api.Image back = Images.decode("png", Images.png(g));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(g.pixels(), back.pixels(), "PNG is lossless");
+    }
+
+    @Test
     void corruptOrEmptyBytesNameTheFile() {
         assertThatThrownBy(() -> Images.decode("a/b.jpg", "not an image".getBytes()))
                 .isInstanceOf(KonomiException.class).hasMessage("a/b.jpg: not a readable image (corrupt or unsupported format)");
