@@ -11,7 +11,7 @@ import konomi.api.KonomiException;
 import konomi.api.gen.FaceTransformer;
 import konomi.api.model.ModelDescriptor;
 import konomi.api.model.ModelFactory;
-import konomi.nn.gan.GanNets;
+import konomi.nn.gan.GeneratorHeader;
 
 /**
  * Loads autoencoder model bundles
@@ -27,20 +27,11 @@ public class CaeFactory implements ModelFactory<FaceTransformer> {
 
     @Override
     public FaceTransformer create(ModelDescriptor d, Path modelFile) {
-        String where = d.file() + " in " + d.bundle();
-        String size = GanNets.SIZE + "x" + GanNets.SIZE + "x3";
-        if (!d.input().isEmpty() && !d.input().equals(size)) {
-            throw new KonomiException(where + ": the autoencoder draws " + size + " pictures, but the header says input=" + d.input());
-        }
+        String where = GeneratorHeader.where(d);
+        int latent = GeneratorHeader.latent(d, "the autoencoder");
         List<String> labels = Arrays.stream(d.attribute("labels", "").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         if (labels.size() < 2) {
             throw new KonomiException(where + ": the header needs labels=\"a,b,...\" (at least two)");
-        }
-        int latent;
-        try {
-            latent = Integer.parseInt(d.attribute("latent", ""));
-        } catch (NumberFormatException e) {
-            throw new KonomiException(where + ": the header needs latent=<code length>, not '" + d.attribute("latent", "") + "'");
         }
         long decoderIn = CaeModel.firstInputs(where, modelFile, CaeModel.DECODER);
         if (decoderIn != latent + labels.size()) {

@@ -15,7 +15,7 @@ import konomi.api.KonomiException;
 import konomi.api.gen.Generator;
 import konomi.api.model.ModelDescriptor;
 import konomi.api.model.ModelFactory;
-import konomi.nn.gan.GanNets;
+import konomi.nn.gan.GeneratorHeader;
 
 /**
  * Loads generator model bundles ({@code Konomi-Model: generator;type=gan;name=...;file=...;input=64x64x3;latent=128}):
@@ -33,17 +33,8 @@ public class GanGeneratorFactory implements ModelFactory<Generator> {
 
     @Override
     public Generator create(ModelDescriptor d, Path modelFile) {
-        String where = d.file() + " in " + d.bundle();
-        String size = GanNets.SIZE + "x" + GanNets.SIZE + "x3";
-        if (!d.input().isEmpty() && !d.input().equals(size)) {
-            throw new KonomiException(where + ": a GAN generator draws " + size + " pictures, but the header says input=" + d.input());
-        }
-        int latent;
-        try {
-            latent = Integer.parseInt(d.attribute("latent", ""));
-        } catch (NumberFormatException e) {
-            throw new KonomiException(where + ": the header needs latent=<length of the latent vector>, not '" + d.attribute("latent", "") + "'");
-        }
+        String where = GeneratorHeader.where(d);
+        int latent = GeneratorHeader.latent(d, "a GAN generator");
         long channelsIn = firstLayerInputs(where, modelFile);
         if (channelsIn != latent) {
             throw new KonomiException(where + ": the network takes a latent vector of " + channelsIn + " but the header says latent=" + latent);
