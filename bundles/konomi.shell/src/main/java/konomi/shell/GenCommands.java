@@ -78,7 +78,12 @@ public class GenCommands {
         if (n < 1 || n > 10_000) {
             throw new IllegalArgumentException("--n must be between 1 and 10000, not " + n);
         }
-        Generator g = generator(name.length == 0 ? null : name[0]);
+        try (Held<Generator> held = hold(Generator.class, name.length == 0 ? null : name[0], "generator")) {
+            draw(held.service(), out, n, seed, interpolate, steps, scale);
+        }
+    }
+
+    private void draw(Generator g, String out, int n, long seed, String interpolate, int steps, int scale) {
         List<Image> images;
         String prefix;
         if (!interpolate.isEmpty()) {
@@ -142,7 +147,12 @@ public class GenCommands {
         if (!Files.isRegularFile(face)) {
             throw new KonomiException(face + ": no such file");
         }
-        FaceTransformer t = service(FaceTransformer.class, args.length == 2 ? args[0] : null, "autoencoder");
+        try (Held<FaceTransformer> held = hold(FaceTransformer.class, args.length == 2 ? args[0] : null, "autoencoder")) {
+            redraw(held.service(), face, file, to);
+        }
+    }
+
+    private void redraw(FaceTransformer t, Path face, Path file, String to) throws IOException {
         Image input = Images.decode(face.toString(), Files.readAllBytes(face));
         Image redrawn;
         try {
@@ -155,9 +165,16 @@ public class GenCommands {
         try {
             Collection<ServiceReference<Scorer>> judges = context.getServiceReferences(Scorer.class, "(" + ServiceProps.NAME + "=character)");
             if (!judges.isEmpty()) {
-                Scorer s = context.getService(judges.stream().max(ServiceReference::compareTo).orElseThrow());
-                Score sc = s.score(List.of(redrawn)).get(0);
-                verdict = String.format(Locale.ROOT, "; character sees %s (%.2f)", sc.label(), sc.value());
+                ServiceReference<Scorer> ref = judges.stream().max(ServiceReference::compareTo).orElseThrow();
+                Scorer s = context.getService(ref);
+                if (s != null) {
+                    try {
+                        Score sc = s.score(List.of(redrawn)).get(0);
+                        verdict = String.format(Locale.ROOT, "; character sees %s (%.2f)", sc.label(), sc.value());
+                    } finally {
+                        context.ungetService(ref);
+                    }
+                }
             }
         } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e);
@@ -166,24 +183,33 @@ public class GenCommands {
     }
 
     /** The generator of this name with the highest ranking (the newest version), or the highest-ranked of all. */
-    private Generator generator(String name) {
-        return service(Generator.class, name, "generator");
+    /** A service got for one command, released when the command is done. */
+    private record Held<S>(BundleContext context, ServiceReference<S> ref, S service) implements AutoCloseable {
+        @Override
+        public void close() {
+            context.ungetService(ref);
+        }
     }
 
-    private <S> S service(Class<S> type, String name, String what) {
+    /** The highest-ranked service of this type whose {@code konomi.name} (or, with a null name, any) matches. */
+    private <S> Held<S> hold(Class<S> type, String name, String what) {
+        return holdMatching(type, name == null ? null : "(" + ServiceProps.NAME + "=" + name + ")",
+                name == null ? "no " + what + " installed (gen:list)" : "no " + what + " named " + name + " (gen:list shows the installed ones)");
+    }
+
+    private <S> Held<S> holdMatching(Class<S> type, String filter, String missing) {
         Collection<ServiceReference<S>> refs;
         try {
-            refs = context.getServiceReferences(type, name == null ? null : "(" + ServiceProps.NAME + "=" + name + ")");
+            refs = context.getServiceReferences(type, filter);
         } catch (InvalidSyntaxException e) {
-            throw new IllegalArgumentException("not a " + what + " name: " + name);
+            throw new IllegalArgumentException("not a valid name: " + filter);
         }
-        ServiceReference<S> best = refs.stream().max(ServiceReference::compareTo).orElseThrow(() -> new KonomiException(
-                name == null ? "no " + what + " installed (gen:list)" : "no " + what + " named " + name + " (gen:list shows the installed ones)"));
-        S g = context.getService(best);
-        if (g == null) {
-            throw new KonomiException(what + " " + name + " went away");
+        ServiceReference<S> best = refs.stream().max(ServiceReference::compareTo).orElseThrow(() -> new KonomiException(missing));
+        S service = context.getService(best);
+        if (service == null) {
+            throw new KonomiException(missing + " (it went away)");
         }
-        return g;
+        return new Held<>(context, best, service);
     }
 
     @Descriptor("train a generator on folders of face pictures (searched recursively), resuming from --out's checkpoint; "
@@ -211,7 +237,14 @@ public class GenCommands {
         if (out.isEmpty()) {
             throw new IllegalArgumentException("gen:train needs --out <folder>");
         }
-        GeneratorTrainer t = trainer(type);
+        try (Held<GeneratorTrainer> held = holdMatching(GeneratorTrainer.class, "(" + GeneratorTrainer.TYPE + "=" + type + ")",
+                "no trainer for generator type " + type + " installed (konomi.gen." + type + ")")) {
+            train(held.service(), out, epochs, batch, lr, loss, noSn, noAugment, ema, width, latent, seed, evalSamples, evalEvery, limit, features, fresh, datasets);
+        }
+    }
+
+    private void train(GeneratorTrainer t, String out, int epochs, int batch, double lr, String loss, boolean noSn, boolean noAugment, double ema,
+                       int width, int latent, long seed, int evalSamples, int evalEvery, int limit, String features, boolean fresh, String datasets) {
         GenTrainOptions o = new GenTrainOptions(epochs, batch, lr, loss, !noSn, !noAugment, ema, width, latent, seed, evalSamples, evalEvery,
                 limit, !fresh, features);
         List<Path> folders = Args.names(datasets).stream().map(Path::of).toList();
@@ -219,7 +252,7 @@ public class GenCommands {
             @Override
             public void epoch(GenEpoch e) {
                 StringBuilder figures = new StringBuilder();
-                e.figures().forEach((k, v) -> figures.append("  ").append(k.toUpperCase(Locale.ROOT).equals("FID") || k.equals("kid") ? k.toUpperCase(Locale.ROOT) : k)
+                e.figures().forEach((k, v) -> figures.append("  ").append(k.equals("fid") || k.equals("kid") ? k.toUpperCase(Locale.ROOT) : k)
                         .append(' ').append(String.format(Locale.ROOT, k.equals("fid") ? "%.2f" : "%.4f", v)));
                 System.out.printf(Locale.ROOT, "epoch %3d/%d  D %.4f  G %.4f%s  %.0f img/s  %s  ETA %s%n",
                         e.epoch(), e.epochs(), e.discriminatorLoss(), e.generatorLoss(), figures, e.imagesPerSecond(),
@@ -233,17 +266,4 @@ public class GenCommands {
         });
         System.out.println("model " + r.model() + ", report " + r.report() + ", metrics " + r.metrics());
     }
-
-    private GeneratorTrainer trainer(String type) {
-        try {
-            Collection<ServiceReference<GeneratorTrainer>> refs = context.getServiceReferences(GeneratorTrainer.class,
-                    "(" + GeneratorTrainer.TYPE + "=" + type + ")");
-            ServiceReference<GeneratorTrainer> r = refs.stream().max(ServiceReference::compareTo)
-                    .orElseThrow(() -> new KonomiException("no trainer for generator type " + type + " installed (konomi.gen." + type + ")"));
-            return context.getService(r);
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalArgumentException("not a generator type: " + type);
-        }
-    }
-
 }
