@@ -87,15 +87,20 @@ final class GanGenerator implements Generator {
         return draw(z, name + "-" + from + "-" + to + "-");
     }
 
+    /** Latents {@code from .. from+n} as the network's input, {@code [n, latent, 1, 1]}. */
+    static INDArray latentBatch(float[][] z, int from, int n) {
+        int latent = z[0].length;
+        float[] flat = new float[n * latent];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(z[from + i], 0, flat, i * latent, latent);
+        }
+        return Nd4j.create(flat, new long[] {n, latent, 1, 1}, 'c');
+    }
+
     private List<Image> draw(float[][] z, String prefix) {
         List<Image> out = new ArrayList<>(z.length);
         for (int from = 0; from < z.length; from += BATCH) {
-            int n = Math.min(BATCH, z.length - from);
-            float[] flat = new float[n * latent];
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(z[from + i], 0, flat, i * latent, latent);
-            }
-            INDArray x = Nd4j.create(flat, new long[] {n, latent, 1, 1}, 'c'), y = null;
+            INDArray x = latentBatch(z, from, Math.min(BATCH, z.length - from)), y = null;
             try {
                 synchronized (this) {
                     if (net == null) {

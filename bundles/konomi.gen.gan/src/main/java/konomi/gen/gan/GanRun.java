@@ -164,31 +164,13 @@ final class GanRun {
         return Double.isFinite(fid) && history.stream().filter(h -> Double.isFinite(h.figure("fid"))).allMatch(h -> h.figure("fid") >= fid);
     }
 
+    /** {@code n} samples of the network as it is now, drawn exactly as the shipped generator will draw them. */
     static List<Image> samples(MultiLayerNetwork g, int n, long seed) {
-        List<Image> all = new ArrayList<>(n);
-        float[][] z = GanGenerator.latents(n, seed, GanNets.latent(g));
-        for (int from = 0; from < n; from += 128) {
-            int m = Math.min(128, n - from), latent = z[0].length;
-            float[] flat = new float[m * latent];
-            for (int i = 0; i < m; i++) {
-                System.arraycopy(z[from + i], 0, flat, i * latent, latent);
-            }
-            INDArray x = Nd4j.create(flat, new long[] {m, latent, 1, 1}, 'c');
-            INDArray y = g.output(x, false);
-            all.addAll(Samples.images(y, "sample"));
-            NativeMemory.close(x);
-            NativeMemory.close(y);
-        }
-        return all;
+        return new GanGenerator("sample", GanNets.latent(g), () -> g).generate(n, seed);
     }
 
     static INDArray gridNoise(long seed, int latent) {
-        float[][] z = GanGenerator.latents(GRID, seed, latent);
-        float[] flat = new float[GRID * latent];
-        for (int i = 0; i < GRID; i++) {
-            System.arraycopy(z[i], 0, flat, i * latent, latent);
-        }
-        return Nd4j.create(flat, new long[] {GRID, latent, 1, 1}, 'c');
+        return GanGenerator.latentBatch(GanGenerator.latents(GRID, seed, latent), 0, GRID);
     }
 
     private static int[] shuffled(int n, Random r) {
