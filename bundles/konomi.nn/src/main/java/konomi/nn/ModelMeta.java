@@ -20,9 +20,11 @@ import konomi.api.KonomiException;
  * @param size   square input side in pixels
  * @param norm   input normalisation; {@code rgb01} = RGB channels scaled to [0, 1]
  * @param range  for regression: the target range, e.g. [1, 5]
+ * @param tta    test-time augmentation the network was validated with: {@code flip} (outputs of the face and its
+ *               mirror image averaged) or null
  */
-public record ModelMeta(String task, List<String> labels, int size, String norm, double[] range) {
-    public static final String RGB01 = "rgb01";
+public record ModelMeta(String task, List<String> labels, int size, String norm, double[] range, String tta) {
+    public static final String RGB01 = "rgb01", FLIP = "flip";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public ModelMeta {
@@ -30,6 +32,24 @@ public record ModelMeta(String task, List<String> labels, int size, String norm,
         if (!task.equals("classification") && !task.equals("regression")) {
             throw new KonomiException("model task must be classification or regression, not " + task);
         }
+        tta = tta == null || tta.isBlank() ? null : tta;
+        if (tta != null && !tta.equals(FLIP)) {
+            throw new KonomiException("model tta must be " + FLIP + " or absent, not " + tta);
+        }
+    }
+
+    /** Without test-time augmentation. */
+    public ModelMeta(String task, List<String> labels, int size, String norm, double[] range) {
+        this(task, labels, size, norm, range, null);
+    }
+
+    /** Whether scores average the face and its mirror image. */
+    public boolean flipTest() {
+        return FLIP.equals(tta);
+    }
+
+    public ModelMeta withTta(String v) {
+        return new ModelMeta(task, labels, size, norm, range, v);
     }
 
     public boolean classification() {
@@ -45,6 +65,9 @@ public record ModelMeta(String task, List<String> labels, int size, String norm,
             m.put("labels", String.join(",", labels));
         } else if (range != null) {
             m.put("range", range[0] + "," + range[1]);
+        }
+        if (tta != null) {
+            m.put("tta", tta);
         }
         return m;
     }
@@ -63,7 +86,7 @@ public record ModelMeta(String task, List<String> labels, int size, String norm,
             range = new double[] {Double.parseDouble(r[0]), Double.parseDouble(r[1])};
         }
         ModelMeta m = new ModelMeta(type, labels.isBlank() ? List.of() : List.of(labels.split(",")), Integer.parseInt(whc[0]),
-                attributes.getOrDefault("norm", RGB01), range);
+                attributes.getOrDefault("norm", RGB01), range, attributes.get("tta"));
         if (m.classification() && m.labels.isEmpty()) {
             throw new KonomiException("Konomi-Model of a classification scorer needs labels=\"a,b,...\"");
         }

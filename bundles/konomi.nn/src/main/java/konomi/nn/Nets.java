@@ -47,6 +47,16 @@ public final class Nets {
      * small part of score:run. Both load and score: {@link #channelsLast} tells which a network is.
      */
     public static MultiLayerNetwork faceNet(ModelMeta meta, long seed, ISchedule learningRate, double weightDecay, CNN2DFormat layout) {
+        return faceNet(meta, seed, learningRate, weightDecay, layout, FACE);
+    }
+
+    /** The face network's two widths: {@code face} 32/64-128-128-256, {@code wide} 48/96-192-192-320 (1.1 M parameters, 4.4 MB). */
+    public static final String FACE = "face", WIDE = "wide";
+
+    /** The face network of the given width ({@link #FACE} or {@link #WIDE}). */
+    public static MultiLayerNetwork faceNet(ModelMeta meta, long seed, ISchedule learningRate, double weightDecay, CNN2DFormat layout,
+                                            String width) {
+        boolean wide = WIDE.equals(width);
         NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .updater(new Adam(learningRate))
@@ -58,10 +68,10 @@ public final class Nets {
                 .cacheMode(CacheMode.DEVICE) // conv layers keep their forward output for backprop instead of recomputing it
                 .list();
         // stem: a strided 5x5 conv halves the resolution at once, where a CPU spends most of its time
-        b.layer(new ConvolutionLayer.Builder(5, 5).stride(2, 2).nOut(32).activation(Activation.IDENTITY).hasBias(false).dataFormat(layout).build());
+        b.layer(new ConvolutionLayer.Builder(5, 5).stride(2, 2).nOut(wide ? 48 : 32).activation(Activation.IDENTITY).hasBias(false).dataFormat(layout).build());
         b.layer(new BatchNormalization.Builder().build());
         b.layer(new ActivationLayer.Builder().activation(Activation.RELU).build());
-        int[] widths = {64, 128, 256};
+        int[] widths = wide ? new int[] {96, 192, 320} : new int[] {64, 128, 256};
         for (int i = 0; i < widths.length; i++) {
             b.layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).dataFormat(layout).build());
             convBlock(b, widths[i], layout);
@@ -125,6 +135,36 @@ public final class Nets {
             first = f.getLayer();
         }
         return first instanceof ConvolutionLayer c && c.getCnn2dDataFormat() == CNN2DFormat.NHWC;
+    }
+
+    /**
+     * The network's outputs for a batch, averaged with those for its mirror image when {@code flip} (the
+     * test-time augmentation a model's {@link ModelMeta#tta} names). Not thread-safe: callers hold the network.
+     */
+    public static INDArray output(MultiLayerNetwork net, INDArray nchw, boolean flip) {
+        INDArray x = input(net, nchw);
+        try {
+            INDArray y = net.output(x, false);
+            if (!flip) {
+                return y;
+            }
+            INDArray m = Tensors.mirrored(nchw), mx = input(net, m);
+            try {
+                INDArray ym = net.output(mx, false);
+                y.addi(ym).muli(0.5);
+                NativeMemory.close(ym);
+                return y;
+            } finally {
+                NativeMemory.close(m);
+                if (mx != m) {
+                    NativeMemory.close(mx);
+                }
+            }
+        } finally {
+            if (x != nchw) {
+                NativeMemory.close(x);
+            }
+        }
     }
 
     /** An NCHW batch in the layout {@code net} takes (a copy when that is NHWC). */

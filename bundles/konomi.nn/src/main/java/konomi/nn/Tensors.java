@@ -65,6 +65,21 @@ public final class Tensors {
         return nchw.permute(0, 2, 3, 1).dup('c');
     }
 
+    /** The mirror image (left-right) of an NCHW batch, as a new array. */
+    public static INDArray mirrored(INDArray nchw) {
+        long[] shape = nchw.shape();
+        int w = (int) shape[3];
+        float[] d = nchw.dup('c').data().asFloat();
+        for (int row = 0; row < d.length; row += w) {
+            for (int i = 0, j = w - 1; i < j; i++, j--) {
+                float t = d[row + i];
+                d[row + i] = d[row + j];
+                d[row + j] = t;
+            }
+        }
+        return Nd4j.create(d, shape, 'c');
+    }
+
     /** A batch of face crops as network input (see {@link #faceInput}). */
     public static INDArray batch(List<Image> images, int size) {
         int per = 3 * size * size;

@@ -46,8 +46,10 @@ import konomi.imaging.Images;
 import konomi.imaging.PerceptualHash;
 
 /**
- * The pipeline: streams the source one image at a time (decode, detect or take the image as the face, crop with
- * a margin, score the crops with every scorer) and hands each result to the chosen sinks at once. It keeps only
+ * The pipeline: streams the source in small chunks (decode, detect or take the image as the face, crop with a
+ * margin, then score the chunk's crops together with every scorer, so a network sees full batches even when each
+ * picture is one face) and hands each result to the chosen sinks in source order. A chunk is at most 64 face
+ * crops or 8 pictures to detect in, and at most {@link #CHUNK_PIXELS} decoded pixels; beyond it the run keeps only
  * counters, the first {@link PipelineSummary#MAX_MESSAGES} error lines and the top N for the table, so memory
  * does not grow with the number of images. Detector and scorers are bound once, when the run starts.
  *
@@ -115,9 +117,7 @@ public class ScoringPipeline implements Pipeline {
                     sessions.add(chosenSinks.get(i).service().open(out == info.output() ? info : new RunInfo(info.source(), out, info.force(),
                             info.facesGiven(), info.detector(), info.scorers(), info.margin(), info.top(), info.started())));
                 }
-                while (it.tryAdvance(item -> run.process(item, sessions))) {
-                    // one image per step
-                }
+                run.processAll(it, sessions);
                 RunSummary summary = new RunSummary(run.images, run.faces, run.errors, run.seconds());
                 List<String> notes = new ArrayList<>();
                 for (ResultSink.Session s : sessions) {
@@ -204,6 +204,13 @@ public class ScoringPipeline implements Pipeline {
         };
     }
 
+    /** Face crops (--faces: one per picture) scored together at most, so that networks see full batches. */
+    static final int CHUNK_CROPS = 64;
+    /** Pictures to detect faces in per chunk: their crops are scored together. */
+    static final int CHUNK_PICTURES = 8;
+    /** Decoded pixels a chunk holds at most (48 MB as BGR bytes), whatever the pictures' sizes. */
+    static final long CHUNK_PIXELS = 16_000_000L;
+
     /** One run's state: counters and the bounded top N. */
     private static final class Run {
         final PipelineJob job;
@@ -232,37 +239,114 @@ public class ScoringPipeline implements Pipeline {
             return (System.nanoTime() - t0) / 1e9;
         }
 
-        void process(SourceItem item, List<ResultSink.Session> sessions) {
-            // seen before: not even read (a feed's old items cost nothing)
-            if (job.newOnly() && catalog.seen(item.location())) {
-                skip();
-                return;
+        void processAll(Spliterator<SourceItem> it, List<ResultSink.Session> sessions) {
+            int most = job.facesGiven() ? CHUNK_CROPS : CHUNK_PICTURES;
+            List<Pending> chunk = new ArrayList<>(most);
+            long[] pixels = {0};
+            while (it.tryAdvance(item -> {
+                Pending p = prepare(item);
+                chunk.add(p);
+                pixels[0] += p.image == null ? 0 : (long) p.image.width() * p.image.height();
+            })) {
+                if (chunk.size() >= most || pixels[0] >= CHUNK_PIXELS) {
+                    finish(chunk, sessions);
+                    chunk.clear();
+                    pixels[0] = 0;
+                }
             }
+            finish(chunk, sessions);
+        }
+
+        /** An item read and decoded, or already done with (skipped, or failed with its result). */
+        private static final class Pending {
+            final SourceItem item;
             Image image;
             byte[] bytes;
-            ImageResult result;
+            long hash;
+            ImageResult failed;
+            List<Face> found = List.of();
+            List<List<Score>> perFace = List.of();
+
+            Pending(SourceItem item) {
+                this.item = item;
+            }
+        }
+
+        private Pending prepare(SourceItem item) {
+            Pending p = new Pending(item);
+            // seen before: not even read (a feed's old items cost nothing)
+            if (job.newOnly() && catalog.seen(item.location())) {
+                return p;
+            }
             try {
-                bytes = item.read();
-                image = Images.decode(item.id(), bytes);
+                p.bytes = item.read();
+                p.image = Images.decode(item.id(), p.bytes);
             } catch (IOException e) {
-                result = failed(item, "cannot read: " + e.getMessage());
-                deliver(result, null, null, sessions);
-                return;
+                p.failed = failed(item, "cannot read: " + e.getMessage());
+                return p;
             } catch (KonomiException e) {
                 String m = e.getMessage();
-                result = failed(item, m.startsWith(item.id() + ": ") ? m.substring(item.id().length() + 2) : m);
-                deliver(result, null, null, sessions);
-                return;
+                p.failed = failed(item, m.startsWith(item.id() + ": ") ? m.substring(item.id().length() + 2) : m);
+                return p;
             }
-            long hash = catalog == null ? 0 : PerceptualHash.of(image);
-            if (job.newOnly() && catalog.duplicateOf(hash).isPresent()) {
+            p.hash = catalog == null ? 0 : PerceptualHash.of(p.image);
+            if (job.newOnly() && catalog.duplicateOf(p.hash).isPresent()) {
                 // a repost (resized, recompressed) of a picture seen before: remember its location, do no work
-                catalog.record(sighting(item, image, bytes, hash, List.of()));
-                skip();
-                return;
+                catalog.record(sighting(item, p.image, p.bytes, p.hash, List.of()));
+                p.image = null;
             }
+            return p;
+        }
+
+        /** Detects and scores a chunk (all its crops in one call per scorer), then records and delivers in order. */
+        private void finish(List<Pending> chunk, List<ResultSink.Session> sessions) {
             // a detector or scorer failure (bad configuration ...) is not the image's fault: it ends the run
-            result = score(item, image);
+            List<Image> crops = new ArrayList<>();
+            for (Pending p : chunk) {
+                if (p.image != null) {
+                    p.found = job.facesGiven() ? List.of(new Face(new Box(0, 0, p.image.width(), p.image.height()), 1.0))
+                            : detector.service().detect(p.image);
+                    for (Face f : p.found) {
+                        crops.add(job.facesGiven() ? p.image
+                                : Images.crop(p.image, Images.withMargin(f.box(), job.margin(), p.image.width(), p.image.height())));
+                    }
+                }
+            }
+            List<List<Score>> scores = new ArrayList<>(crops.size());
+            for (int i = 0; i < crops.size(); i++) {
+                scores.add(new ArrayList<>(scorers.size()));
+            }
+            if (!crops.isEmpty()) {
+                for (Bound<Scorer> s : scorers) {
+                    List<Score> r = s.service().score(crops);
+                    if (r.size() != crops.size()) {
+                        throw new KonomiException("scorer " + s.name() + " returned " + r.size() + " scores for " + crops.size() + " faces");
+                    }
+                    for (int i = 0; i < crops.size(); i++) {
+                        scores.get(i).add(r.get(i));
+                    }
+                }
+            }
+            int at = 0;
+            for (Pending p : chunk) {
+                if (p.failed != null) {
+                    deliver(p.failed, null, null, sessions);
+                } else if (p.image == null) {
+                    skip();
+                } else {
+                    p.perFace = scorers.isEmpty() ? List.of() : scores.subList(at, at + p.found.size());
+                    at += p.found.size();
+                    done(p, sessions);
+                }
+            }
+        }
+
+        private void done(Pending p, List<ResultSink.Session> sessions) {
+            SourceItem item = p.item;
+            Image image = p.image;
+            byte[] bytes = p.bytes;
+            long hash = p.hash;
+            ImageResult result = result(item, image, p.found, p.perFace);
             images++;
             faces += result.faces().size();
             top.offer(new RankedImage(item.id(), result.score(), result.faces().size(), result.label()));
@@ -314,29 +398,7 @@ public class ScoringPipeline implements Pipeline {
             }
         }
 
-        private ImageResult score(SourceItem item, Image image) {
-            List<Face> found = job.facesGiven() ? List.of(new Face(new Box(0, 0, image.width(), image.height()), 1.0))
-                    : detector.service().detect(image);
-            List<List<Score>> perFace = new ArrayList<>(found.size());
-            if (!found.isEmpty() && !scorers.isEmpty()) {
-                List<Image> crops = new ArrayList<>(found.size());
-                for (Face f : found) {
-                    crops.add(job.facesGiven() ? image
-                            : Images.crop(image, Images.withMargin(f.box(), job.margin(), image.width(), image.height())));
-                }
-                for (int i = 0; i < found.size(); i++) {
-                    perFace.add(new ArrayList<>(scorers.size()));
-                }
-                for (Bound<Scorer> s : scorers) {
-                    List<Score> scores = s.service().score(crops);
-                    if (scores.size() != crops.size()) {
-                        throw new KonomiException("scorer " + s.name() + " returned " + scores.size() + " scores for " + crops.size() + " faces");
-                    }
-                    for (int i = 0; i < found.size(); i++) {
-                        perFace.get(i).add(scores.get(i));
-                    }
-                }
-            }
+        private ImageResult result(SourceItem item, Image image, List<Face> found, List<List<Score>> perFace) {
             List<FaceResult> faceResults = new ArrayList<>(found.size());
             int best = -1;
             for (int i = 0; i < found.size(); i++) {

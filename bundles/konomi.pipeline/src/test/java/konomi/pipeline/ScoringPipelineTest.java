@@ -191,7 +191,7 @@ class ScoringPipelineTest {
     }
 
     @Test
-    void pullsItemsOneAtATimeAndCopesWithAnUnknownTotal() {
+    void pullsItemsAChunkAtATimeAndCopesWithAnUnknownTotal() {
         Source unsized = new Source(30, false);
         ScoringPipeline p = pipeline();
         p.sources = List.of(Map.entry(Map.of(), unsized));
@@ -206,8 +206,9 @@ class ScoringPipelineTest {
                 madeWhenSeen.add(unsized.made);
             }
         });
-        // the n-th result is handled before item n+1 is even made
-        assertThat(madeWhenSeen).isEqualTo(IntStream.rangeClosed(1, 30).boxed().toList());
+        // results come as soon as their chunk (8 pictures to detect in) is scored: never more items made than that
+        assertThat(madeWhenSeen).isEqualTo(IntStream.rangeClosed(1, 30)
+                .map(n -> Math.min(30, ((n - 1) / ScoringPipeline.CHUNK_PICTURES + 1) * ScoringPipeline.CHUNK_PICTURES)).boxed().toList());
     }
 
     @Test
@@ -219,6 +220,32 @@ class ScoringPipelineTest {
         assertThat(s.detector()).isNull();
         assertThat(s.top().get(0).score()).isEqualTo(99.0);
         assertThat(recorder.results.get(0).faces().get(0).face().box()).isEqualTo(new Box(0, 0, 20, 10));
+    }
+
+    @Test
+    void facesOfManyPicturesReachTheScorerInFullBatchesAndResultsKeepSourceOrder() {
+        ScoringPipeline p = pipeline();
+        List<Integer> calls = new ArrayList<>();
+        Scorers counting = new Scorers();
+        counting.addScorer(new Scorer() {
+            public String name() {
+                return "level";
+            }
+
+            public List<Score> score(List<Image> faces) {
+                calls.add(faces.size());
+                return LEVEL.score(faces);
+            }
+        }, Map.of("konomi.name", "level", "service.id", 9L));
+        p.scorers = counting;
+        p.run(new PipelineJob("mem:x", List.of("level"), null, true, 0.25, List.of("rec"), null, false, 1), null);
+        // 100 items, 20 of them unreadable: the 80 faces come in chunks of 64 items (51 faces) and 36 items (29 faces)
+        assertThat(calls.stream().mapToInt(Integer::intValue).sum()).isEqualTo(80);
+        assertThat(calls).hasSize(2);
+        assertThat(recorder.results).extracting(ImageResult::id).containsExactlyElementsOf(IntStream.range(0, 100)
+                .mapToObj(i -> (i % 10 == 3 ? "bad" : i % 10 == 7 ? "gone" : "img") + i).toList());
+        assertThat(recorder.results).filteredOn(r -> r.error() == null)
+                .allSatisfy(r -> assertThat(r.score()).isEqualTo(Double.parseDouble(r.id().substring(3))));
     }
 
     @Test

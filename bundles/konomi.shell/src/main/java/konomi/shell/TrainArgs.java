@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import konomi.api.KonomiException;
 import konomi.api.train.Augment;
 import konomi.api.train.EpochReport;
+import konomi.api.train.Recipe;
 import konomi.api.train.Schedule;
 import konomi.api.train.SplitSpec;
 import konomi.api.train.TrainListener;
@@ -109,6 +110,30 @@ final class TrainArgs {
             b.augment(Augment.NONE);
         }
         return b;
+    }
+
+    /** The scorer levers from --net/--smoothing/--cutmix/--ema/--tta, each off when not given. */
+    static Recipe levers(String net, String smoothing, String cutmix, String ema, String tta) {
+        Recipe r = Recipe.DEFAULT;
+        if (!net.isEmpty()) {
+            r = r.withNet(net);
+        }
+        if (!smoothing.isEmpty()) {
+            r = r.withSmoothing(number("--smoothing", smoothing));
+        }
+        if (!cutmix.isEmpty()) {
+            r = r.withCutmix(number("--cutmix", cutmix));
+        }
+        if (!ema.isEmpty()) {
+            r = r.withEma(number("--ema", ema));
+        }
+        if (!tta.isEmpty() && !tta.equals("none")) {
+            if (!tta.equals("flip")) {
+                throw new KonomiException("--tta must be flip or none, not " + tta);
+            }
+            r = r.withFlipTest(true);
+        }
+        return r;
     }
 
     /** The split from --seed/--val/--test/--groups, each left at its default when not given. */

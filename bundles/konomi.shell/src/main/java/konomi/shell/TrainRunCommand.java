@@ -54,6 +54,13 @@ public class TrainRunCommand {
             @Parameter(names = {"--extra"}, absentValue = "") String extra,
             @Descriptor("detector head: centre (heatmap of face centres, the default) or yolo2 (anchors)")
             @Parameter(names = {"--head"}, absentValue = "") String head,
+            @Descriptor("scorer network: face (default) or wide (1.5x the widths, 4.4 MB)") @Parameter(names = {"--net"}, absentValue = "") String net,
+            @Descriptor("label smoothing for classifiers, e.g. 0.1 (default 0)") @Parameter(names = {"--smoothing"}, absentValue = "") String smoothing,
+            @Descriptor("share of batches mixed by CutMix, e.g. 0.5 (default 0)") @Parameter(names = {"--cutmix"}, absentValue = "") String cutmix,
+            @Descriptor("decay of a moving average of the weights, validated and kept, e.g. 0.999 (default 0: off)")
+            @Parameter(names = {"--ema"}, absentValue = "") String ema,
+            @Descriptor("test-time augmentation: flip (validate, test and score on the face and its mirror image) or none")
+            @Parameter(names = {"--tta"}, absentValue = "") String tta,
             @Descriptor("start over instead of resuming") @Parameter(names = {"--fresh"}, absentValue = "false", presentValue = "true") boolean fresh,
             @Descriptor("dataset folder or CSV") String dataset) {
         if (out.isEmpty()) {
@@ -72,6 +79,7 @@ public class TrainRunCommand {
         TrainArgs.given(init, b::init);
         TrainArgs.given(checkpointEvery, v -> b.checkpointEvery(TrainArgs.integer("--checkpoint-every", v)));
         b.freeze(freeze).resume(!fresh).split(TrainArgs.split(seed, val, test, groups));
+        b.recipe(TrainArgs.levers(net, smoothing, cutmix, ema, tta));
         TrainResult r = t.train(Path.of(dataset), Path.of(out), b.build(), TrainArgs.printer(e -> System.out.printf(Locale.ROOT,
                 "epoch %3d/%d  loss %.4f  val_loss %.4f  val_%s %.4f  lr %.2g  %.0f img/s  %s  ETA %s%s%n",
                 e.epoch(), e.epochs(), e.trainLoss(), e.valLoss(), e.metricName(), e.metric(), e.learningRate(),

@@ -8,18 +8,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
+import konomi.api.train.Recipe;
 import konomi.nn.Nets;
 import konomi.nn.Tensors;
 
 /**
  * Turns cached images into network batches: a random {@code size} crop, a horizontal flip and colour jitter
- * (brightness, contrast, saturation ±20%) when augmenting; the centre crop otherwise. Labels are one-hot
- * (classification) or the target value (regression).
+ * (brightness, contrast, saturation ±20%) when augmenting, then CutMix in a share of the batches; the centre crop
+ * otherwise. Labels are one-hot, or smoothed (classification), or the target value (regression).
  */
 final class Batches {
     private final ImageCache cache;
     private final int size, classes;
     private final boolean channelsLast;
+    private double smoothing, cutmix;
 
     /** Batches for {@code net}, in the layout it takes (see {@link Nets#channelsLast}). */
     Batches(ImageCache cache, int size, int classes, MultiLayerNetwork net) {
@@ -29,7 +31,19 @@ final class Batches {
         this.channelsLast = Nets.channelsLast(net);
     }
 
+    /** Training batches with the recipe's label smoothing and CutMix (validation batches stay plain). */
+    Batches training(Recipe recipe) {
+        smoothing = recipe.smoothing();
+        cutmix = recipe.cutmix();
+        return this;
+    }
+
     DataSet batch(int[] order, int from, int to, konomi.api.train.Augment augment, SplittableRandom rnd) {
+        return batch(order, from, to, augment, rnd, false);
+    }
+
+    /** A batch; {@code mirror} flips every picture (the flip test's second pass). */
+    DataSet batch(int[] order, int from, int to, konomi.api.train.Augment augment, SplittableRandom rnd, boolean mirror) {
         int n = to - from, per = 3 * size * size;
         float[] x = new float[n * per];
         float[] y = new float[n * Math.max(1, classes)];
@@ -39,7 +53,7 @@ final class Batches {
             Sample s = cache.samples.get(idx);
             int slack = cache.side - size;
             int ox = augment.crop() ? rnd.nextInt(slack + 1) : slack / 2, oy = augment.crop() ? rnd.nextInt(slack + 1) : slack / 2;
-            boolean flip = augment.flip() && rnd.nextBoolean();
+            boolean flip = mirror != (augment.flip() && rnd.nextBoolean());
             cut(cache.pixels.get(idx), cache.side, ox, oy, flip, crop);
             Tensors.chw(crop, 3, size, x, i * per);
             if (augment.jitter()) {
@@ -47,10 +61,17 @@ final class Batches {
                         0.8f + 0.4f * (float) rnd.nextDouble());
             }
             if (classes > 0) {
-                y[i * classes + s.label()] = 1f;
+                float off = (float) (smoothing / classes);
+                for (int c = 0; c < classes; c++) {
+                    y[i * classes + c] = off;
+                }
+                y[i * classes + s.label()] += (float) (1 - smoothing);
             } else {
                 y[i] = (float) s.target();
             }
+        }
+        if (cutmix > 0 && n > 1 && rnd != null && rnd.nextDouble() < cutmix) {
+            cutMix(x, y, n, rnd);
         }
         INDArray features = Nd4j.create(x, new long[] {n, 3, size, size}, 'c');
         if (channelsLast) {
@@ -58,6 +79,38 @@ final class Batches {
         }
         INDArray labels = Nd4j.create(y, new long[] {n, Math.max(1, classes)}, 'c');
         return new DataSet(features, labels);
+    }
+
+    /**
+     * CutMix: each picture gets a rectangle of another picture of the batch (area share {@code 1 - lambda},
+     * lambda uniform), its label or target the area-weighted mix of both.
+     */
+    private void cutMix(float[] x, float[] y, int n, SplittableRandom rnd) {
+        int per = 3 * size * size, plane = size * size, k = Math.max(1, classes);
+        float[] x0 = x.clone(), y0 = y.clone();
+        int[] partner = shuffled(n, rnd);
+        for (int i = 0; i < n; i++) {
+            int j = partner[i];
+            if (j == i) {
+                continue;
+            }
+            double cut = Math.sqrt(1 - rnd.nextDouble());
+            int w = (int) Math.round(size * cut), cx = rnd.nextInt(size), cy = rnd.nextInt(size);
+            int x1 = Math.max(0, cx - w / 2), x2 = Math.min(size, cx + w / 2), y1 = Math.max(0, cy - w / 2), y2 = Math.min(size, cy + w / 2);
+            if (x2 <= x1 || y2 <= y1) {
+                continue;
+            }
+            for (int c = 0; c < 3; c++) {
+                for (int r = y1; r < y2; r++) {
+                    int at = c * plane + r * size + x1;
+                    System.arraycopy(x0, j * per + at, x, i * per + at, x2 - x1);
+                }
+            }
+            float share = (float) ((x2 - x1) * (y2 - y1)) / plane;
+            for (int c = 0; c < k; c++) {
+                y[i * k + c] = (1 - share) * y0[i * k + c] + share * y0[j * k + c];
+            }
+        }
     }
 
     private void cut(byte[] src, int side, int ox, int oy, boolean flip, byte[] dst) {

@@ -125,7 +125,7 @@ final class DetectionRun {
                 break;
             }
             long e0 = System.nanoTime();
-            double loss = Loop.fitEpoch(net, data.train().size(), train::batch, epoch, o);
+            double loss = Loop.fitEpoch(net, data.train().size(), train::batch, epoch, o, null);
             double trainSeconds = (System.nanoTime() - e0) / 1e9;
             Map<String, Double> v = measure(net, meta, val, data.boxes());
             double metric = v.get(metricName);

@@ -65,7 +65,7 @@ record Evaluation(Path model, Path dataset, EvalOptions o, TrainListener listene
         cache.skipped.forEach(s -> listener.message("skipped " + s));
         int classes = meta.classification() ? meta.labels().size() : 0;
         int n = cache.size();
-        Loop.Outputs y = Loop.outputs(net, new Batches(cache, meta.size(), classes, net), classes, BATCH);
+        Loop.Outputs y = Loop.outputs(net, new Batches(cache, meta.size(), classes, net), classes, BATCH, meta.flipTest());
         float[][] probs = y.probs();
         double[] pred = y.pred(), truth = new double[n], loss = new double[n];
         int[] labels = new int[n];

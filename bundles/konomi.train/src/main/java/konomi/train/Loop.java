@@ -18,6 +18,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import konomi.api.KonomiException;
 import konomi.api.train.Augment;
 import konomi.api.train.TrainOptions;
+import konomi.nn.WeightAverage;
 import konomi.util.AtomicFile;
 
 /** The pieces every training service shares: an epoch of fitting, measuring a network, loading and writing files. */
@@ -30,7 +31,12 @@ final class Loop {
      * depends on seed and epoch only, so a resumed run sees the same order. Returns the mean training loss.
      */
     static double fitEpoch(MultiLayerNetwork net, Batches batches, int epoch, TrainOptions o) {
-        return fitEpoch(net, batches.samples().size(), batches::batch, epoch, o);
+        return fitEpoch(net, batches.samples().size(), batches::batch, epoch, o, null);
+    }
+
+    /** The same, averaging the weights into {@code average} after every step when it is not null. */
+    static double fitEpoch(MultiLayerNetwork net, Batches batches, int epoch, TrainOptions o, WeightAverage average) {
+        return fitEpoch(net, batches.samples().size(), batches::batch, epoch, o, average);
     }
 
     /** Makes the batch of samples {@code order[from..to)}. */
@@ -39,7 +45,7 @@ final class Loop {
     }
 
     /** {@link #fitEpoch(MultiLayerNetwork, Batches, int, TrainOptions)} for any kind of batch. */
-    static double fitEpoch(MultiLayerNetwork net, int n, BatchMaker batches, int epoch, TrainOptions o) {
+    static double fitEpoch(MultiLayerNetwork net, int n, BatchMaker batches, int epoch, TrainOptions o, WeightAverage average) {
         SplittableRandom rnd = new SplittableRandom(o.split().seed() * 7919 + epoch);
         int[] order = Batches.shuffled(n, rnd.split());
         SplittableRandom aug = rnd.split();
@@ -76,6 +82,9 @@ final class Loop {
                 }
                 net.fit((DataSet) item);
                 sum += net.score();
+                if (average != null) {
+                    average.update(net, net.getIterationCount());
+                }
                 batchesDone++;
             }
         } catch (InterruptedException e) {
@@ -89,6 +98,11 @@ final class Loop {
 
     /** Outputs of the network on a cached set (centre crops), in sample order: class probabilities or predicted values. */
     static Outputs outputs(MultiLayerNetwork net, Batches batches, int classes, int batchSize) {
+        return outputs(net, batches, classes, batchSize, false);
+    }
+
+    /** The same; with {@code flip} each output is the mean of the picture's and its mirror image's. */
+    static Outputs outputs(MultiLayerNetwork net, Batches batches, int classes, int batchSize, boolean flip) {
         int n = batches.samples().size();
         int[] order = Batches.identity(n);
         float[][] probs = new float[n][];
@@ -97,6 +111,9 @@ final class Loop {
             int to = Math.min(n, from + batchSize);
             DataSet ds = batches.batch(order, from, to, Augment.NONE, null);
             INDArray y = net.output(ds.getFeatures(), false);
+            if (flip) {
+                y.addi(net.output(batches.batch(order, from, to, Augment.NONE, null, true).getFeatures(), false)).muli(0.5);
+            }
             for (int i = from; i < to; i++) {
                 if (classes > 0) {
                     probs[i] = y.getRow(i - from).toFloatVector();
@@ -113,7 +130,12 @@ final class Loop {
 
     /** Validation or test metrics of the network on a cached set; fills {@code confusion} when given. */
     static Map<String, Double> measure(MultiLayerNetwork net, Batches batches, int classes, int[][] confusion, int batchSize) {
-        Outputs out = outputs(net, batches, classes, batchSize);
+        return measure(net, batches, classes, confusion, batchSize, false);
+    }
+
+    /** The same, with the flip test when {@code flip}. */
+    static Map<String, Double> measure(MultiLayerNetwork net, Batches batches, int classes, int[][] confusion, int batchSize, boolean flip) {
+        Outputs out = outputs(net, batches, classes, batchSize, flip);
         List<Sample> s = batches.samples();
         if (classes > 0) {
             int[] labels = s.stream().mapToInt(Sample::label).toArray();

@@ -13,6 +13,7 @@ import java.util.function.BiFunction;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,12 +22,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import konomi.api.KonomiException;
 import konomi.api.train.EpochReport;
 import konomi.api.train.SplitSpec;
+import konomi.api.train.Recipe;
 import konomi.api.train.TrainListener;
 import konomi.api.train.TrainOptions;
 import konomi.api.train.TrainResult;
 import konomi.nn.ModelMeta;
 import konomi.nn.Nets;
 import konomi.nn.Tensors;
+import konomi.nn.WeightAverage;
 
 /**
  * One training run in an output folder. Every epoch: shuffled, augmented batches (prepared by a second
@@ -77,13 +80,15 @@ final class TrainingRun {
                     + split.val().size() + ")");
         }
         double[] range = classify ? null : new double[] {Loop.min(data.samples()), Loop.max(data.samples())};
-        ModelMeta meta = new ModelMeta(data.task(), data.labels(), o.size(), ModelMeta.RGB01, range);
+        Recipe recipe = o.recipe();
+        ModelMeta meta = new ModelMeta(data.task(), data.labels(), o.size(), ModelMeta.RGB01, range, recipe.flipTest() ? ModelMeta.FLIP : null);
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
             throw new KonomiException(out + ": cannot create output folder: " + e.getMessage(), e);
         }
         Path stateFile = out.resolve("state.json"), checkpoint = out.resolve("checkpoint.zip"), best = out.resolve("model.zip");
+        Path averageFile = out.resolve("average.zip");
 
         int side = Tensors.cropFrom(o.size());
         listener.message(String.format(Locale.ROOT, "%s, %d images: train %d, validation %d, test %d (seed %d, %s); loading at %d px",
@@ -118,7 +123,7 @@ final class TrainingRun {
         } else {
             state = new State(meta.task(), meta.labels(), meta.size());
             if (o.init() == null) {
-                net = Nets.faceNet(meta, spec.seed(), Schedules.perEpoch(o), o.weightDecay());
+                net = Nets.faceNet(meta, spec.seed(), Schedules.perEpoch(o), o.weightDecay(), CNN2DFormat.NCHW, recipe.net());
             } else {
                 Path base = initResolver.apply(o.init(), listener);
                 MultiLayerNetwork start = Loop.restore(base, false);
@@ -127,8 +132,13 @@ final class TrainingRun {
             }
         }
         Nets.forTraining(net);
+        // the weight average is what is validated and kept; a resumed run continues the saved one
+        WeightAverage average = recipe.ema() == 0 ? null
+                : state.epoch > 0 && Files.isRegularFile(averageFile) ? new WeightAverage(Loop.restore(averageFile, false), recipe.ema(), false)
+                : new WeightAverage(net, recipe.ema(), true);
+        MultiLayerNetwork judged = average == null ? net : average.network();
         int classes = classify ? meta.labels().size() : 0;
-        Batches trainBatches = new Batches(train, o.size(), classes, net), valBatches = new Batches(val, o.size(), classes, net);
+        Batches trainBatches = new Batches(train, o.size(), classes, net).training(recipe), valBatches = new Batches(val, o.size(), classes, net);
         double epochSeconds = 0;
         for (int epoch = state.epoch + 1; epoch <= o.epochs(); epoch++) {
             if (epoch - state.bestEpoch > o.patience() && state.bestEpoch > 0) {
@@ -136,16 +146,22 @@ final class TrainingRun {
                 break;
             }
             long e0 = System.nanoTime();
-            double loss = Loop.fitEpoch(net, trainBatches, epoch, o);
+            double loss = Loop.fitEpoch(net, trainBatches, epoch, o, average);
             double trainSeconds = (System.nanoTime() - e0) / 1e9;
-            Map<String, Double> v = Loop.measure(net, valBatches, classes, null, o.batch());
+            Map<String, Double> v = Loop.measure(judged, valBatches, classes, null, o.batch(), recipe.flipTest());
+            if (average != null || recipe.flipTest()) {
+                // what each lever adds, measured on the same epoch: the README's levers table comes from these lines
+                listener.message(String.format(Locale.ROOT, "epoch %d validation %s %.4f; without the average %.4f, without the flip test %.4f",
+                        epoch, metricName, v.get(metricName), Loop.measure(net, valBatches, classes, null, o.batch(), recipe.flipTest()).get(metricName),
+                        Loop.measure(judged, valBatches, classes, null, o.batch(), false).get(metricName)));
+            }
             double metric = v.get(metricName) == null ? Double.NaN : v.get(metricName);
             boolean improved = state.bestEpoch == 0 || (lowerIsBetter ? metric < state.bestMetric : metric > state.bestMetric);
             if (improved) {
                 state.bestEpoch = epoch;
                 state.bestMetric = metric;
                 state.bestValidation = v;
-                Loop.writeModel(best, net, false);
+                Loop.writeModel(best, judged, false);
                 Loop.write(out.resolve("model.json"), meta::write);
             }
             double seconds = (System.nanoTime() - e0) / 1e9;
@@ -153,9 +169,12 @@ final class TrainingRun {
             double lr = Schedules.learningRate(o, epoch - 1);
             state.epoch = epoch;
             state.history.add(new double[] {epoch, loss, v.get("loss"), metric, lr, train.size() / trainSeconds, seconds});
+            if (average != null) { // first: a kill between the two leaves the older checkpoint with an average at most one epoch ahead
+                Loop.writeModel(averageFile, average.network(), false);
+            }
             Loop.writeModel(checkpoint, net, true);
             if (o.checkpointEvery() > 0 && epoch % o.checkpointEvery() == 0) {
-                Loop.writeModel(out.resolve(String.format(Locale.ROOT, "epoch-%03d.zip", epoch)), net, false);
+                Loop.writeModel(out.resolve(String.format(Locale.ROOT, "epoch-%03d.zip", epoch)), judged, false);
             }
             writeCurve(state, metricName);
             state.save(stateFile);
@@ -178,7 +197,7 @@ final class TrainingRun {
             skipped.addAll(testCache.skipped);
             MultiLayerNetwork bestNet = Loop.restore(out.resolve("model.zip"), false);
             confusion = classes > 0 ? new int[classes][classes] : null;
-            test = Loop.measure(bestNet, new Batches(testCache, o.size(), classes, bestNet), classes, confusion, o.batch());
+            test = Loop.measure(bestNet, new Batches(testCache, o.size(), classes, bestNet), classes, confusion, o.batch(), meta.flipTest());
         }
         SplitSpec spec = o.split();
         m.put("task", meta.task());
@@ -225,6 +244,12 @@ final class TrainingRun {
         n.put("init", o.init());
         n.put("freeze", o.freeze());
         n.put("checkpoint-every", o.checkpointEvery());
+        Recipe r = o.recipe();
+        n.put("net", r.net());
+        n.put("smoothing", r.smoothing());
+        n.put("cutmix", r.cutmix());
+        n.put("ema", r.ema());
+        n.put("tta", r.flipTest() ? ModelMeta.FLIP : "none");
         return n;
     }
 

@@ -27,11 +27,12 @@ import java.util.Objects;
  * @param extra           more datasets whose every image is used for training only (detection: more boxes, composites)
  * @param head            a detector's output head: {@code centre} (heatmap of face centres) or {@code yolo2} (anchors);
  *                        null for the default ({@code centre}); scorers have none
+ * @param recipe          a scorer's network and training levers (label smoothing, CutMix, weight averaging, flip test)
  */
 public record TrainOptions(int epochs, int batch, int size, double learningRate, Schedule schedule, double weightDecay,
                            int patience, String metric, Augment augment, SplitSpec split, String init, boolean freeze,
                            boolean resume, int checkpointEvery, int workers, String task, java.util.List<java.nio.file.Path> extra,
-                           String head) {
+                           String head, Recipe recipe) {
 
     /** The task of a detector. */
     public static final String DETECT = "detect";
@@ -64,6 +65,7 @@ public record TrainOptions(int epochs, int batch, int size, double learningRate,
         if (head != null && !DETECT.equals(task)) {
             throw new IllegalArgumentException("--head is for --task " + DETECT + " only");
         }
+        recipe = recipe == null ? Recipe.DEFAULT : recipe;
     }
 
     /** The detector head to train ({@link #CENTRE} unless {@link #YOLO2} was asked for). */
@@ -105,6 +107,8 @@ public record TrainOptions(int epochs, int batch, int size, double learningRate,
         b.workers = workers;
         b.task = task;
         b.extra = extra;
+        b.head = head;
+        b.recipe = recipe;
         return b;
     }
 
@@ -128,6 +132,7 @@ public record TrainOptions(int epochs, int batch, int size, double learningRate,
         private String task;
         private java.util.List<java.nio.file.Path> extra = java.util.List.of();
         private String head;
+        private Recipe recipe = Recipe.DEFAULT;
 
         private Builder() {
         }
@@ -237,9 +242,14 @@ public record TrainOptions(int epochs, int batch, int size, double learningRate,
             return this;
         }
 
+        public Builder recipe(Recipe v) {
+            recipe = v;
+            return this;
+        }
+
         public TrainOptions build() {
             return new TrainOptions(epochs, batch, size, learningRate, schedule, weightDecay, patience, metric, augment, split, init,
-                    freeze, resume, checkpointEvery, workers, task, extra, head);
+                    freeze, resume, checkpointEvery, workers, task, extra, head, recipe);
         }
     }
 }

@@ -32,7 +32,7 @@ import konomi.nn.gan.GanNets;
 import konomi.nn.gan.GanStep;
 import konomi.nn.gan.Samples;
 import konomi.nn.gan.SpectralNorm;
-import konomi.nn.gan.WeightAverage;
+import konomi.nn.WeightAverage;
 import konomi.util.AtomicFile;
 
 /**

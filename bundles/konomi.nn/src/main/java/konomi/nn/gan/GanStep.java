@@ -1,5 +1,6 @@
 package konomi.nn.gan;
 
+import konomi.nn.WeightAverage;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.common.primitives.Pair;

@@ -4,7 +4,7 @@
  * augmentation, weight averaging, the Fréchet distance and KID on features, and samples as images.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package konomi.nn.gan;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,5 +1,6 @@
 package konomi.nn.gan;
 
+import konomi.nn.WeightAverage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

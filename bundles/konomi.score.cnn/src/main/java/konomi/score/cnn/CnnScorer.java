@@ -19,7 +19,7 @@ import konomi.nn.Tensors;
 
 /**
  * A DL4J network scoring face crops. Crops are resized to the model's input and fed in batches of up to
- * 64. Classification gives the top label, its probability as the value and every label's probability;
+ * 64 (with their mirror images too when the model was validated so, {@code tta=flip}). Classification gives the top label, its probability as the value and every label's probability;
  * regression gives the prediction clipped to the trained range.
  */
 final class CnnScorer implements Scorer {
@@ -53,11 +53,10 @@ final class CnnScorer implements Scorer {
         for (int from = 0; from < faces.size(); from += BATCH) {
             List<Image> part = faces.subList(from, Math.min(faces.size(), from + BATCH));
             MultiLayerNetwork n = net();
-            INDArray nchw = Tensors.batch(part, meta.size()), x = null, y = null;
+            INDArray nchw = Tensors.batch(part, meta.size()), y = null;
             try {
-                x = Nets.input(n, nchw);
                 synchronized (n) { // a network keeps per-call state: one batch at a time
-                    y = n.output(x, false);
+                    y = Nets.output(n, nchw, meta.flipTest());
                 }
                 for (int i = 0; i < part.size(); i++) {
                     out.add(meta.classification() ? classification(y.getRow(i).toFloatVector()) : regression(y.getDouble(i, 0)));
@@ -66,9 +65,6 @@ final class CnnScorer implements Scorer {
                 // free the native buffers now: left to the garbage collector, those that reach the old generation wait
                 // for a full GC, and a long score:run's memory grew with the number of images (~80 MB per 100,000)
                 NativeMemory.close(nchw);
-                if (x != nchw) {
-                    NativeMemory.close(x);
-                }
                 NativeMemory.close(y);
             }
         }

@@ -1,10 +1,11 @@
-package konomi.nn.gan;
+package konomi.nn;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * An exponential moving average of a generator's weights (and batch-norm statistics), the network that is sampled
- * and shipped: it draws smoother, more stable faces than the weights of any single step (Karras et al., Yazici et al.).
+ * An exponential moving average of a network's weights (and batch-norm statistics, which DL4J keeps among the
+ * parameters): the network that is validated, sampled and shipped. A generator's average draws smoother, more stable
+ * faces than the weights of any single step (Karras et al., Yazici et al.); a classifier's generalises a little better.
  */
 public final class WeightAverage {
     private final MultiLayerNetwork average;
@@ -20,7 +21,7 @@ public final class WeightAverage {
      * Averages in the network's current weights. The decay ramps up as {@code (1+t)/(10+t)} up to its value (as
      * TensorFlow's moving averages do with a step count), so early, random weights do not linger in a short run.
      */
-    void update(MultiLayerNetwork net, int step) {
+    public void update(MultiLayerNetwork net, int step) {
         double d = Math.min(decay, (1.0 + step) / (10.0 + step));
         average.params().muli(d).addi(net.params().mul(1 - d));
     }

@@ -1,0 +1,54 @@
+package konomi.api.train;
+
+import java.util.Locale;
+
+import konomi.api.KonomiException;
+
+/**
+ * The scorer-training levers beyond learning rate and schedule, each off by default so that a recipe names what it
+ * adds (README's levers table measures each).
+ *
+ * @param net       the network: {@code face} (Konomi's face network) or {@code wide} (the same shape, 1.5x wider)
+ * @param smoothing label smoothing for classification: the true class gets {@code 1 - s}, the others share {@code s}
+ * @param cutmix    the share of batches in which a random rectangle of each picture is replaced by another picture's
+ *                  (CutMix, Yun et al. 2019); labels or targets mix by area
+ * @param ema       decay of an exponential moving average of the weights (0: off); the average is what is validated
+ *                  and saved
+ * @param flipTest  validate, test and score on the picture and its mirror image, averaging the outputs
+ */
+public record Recipe(String net, double smoothing, double cutmix, double ema, boolean flipTest) {
+    public static final String FACE = "face", WIDE = "wide";
+    public static final Recipe DEFAULT = new Recipe(FACE, 0, 0, 0, false);
+
+    public Recipe {
+        net = net == null || net.isBlank() ? FACE : net.trim().toLowerCase(Locale.ROOT);
+        if (!net.equals(FACE) && !net.equals(WIDE)) {
+            throw new KonomiException("--net must be " + FACE + " or " + WIDE + ", not " + net);
+        }
+        Check.range("label smoothing", smoothing, 0, 0.5);
+        Check.range("cutmix", cutmix, 0, 1);
+        if (ema != 0) {
+            Check.range("ema", ema, 0.5, 0.99999);
+        }
+    }
+
+    public Recipe withNet(String v) {
+        return new Recipe(v, smoothing, cutmix, ema, flipTest);
+    }
+
+    public Recipe withSmoothing(double v) {
+        return new Recipe(net, v, cutmix, ema, flipTest);
+    }
+
+    public Recipe withCutmix(double v) {
+        return new Recipe(net, smoothing, v, ema, flipTest);
+    }
+
+    public Recipe withEma(double v) {
+        return new Recipe(net, smoothing, cutmix, v, flipTest);
+    }
+
+    public Recipe withFlipTest(boolean v) {
+        return new Recipe(net, smoothing, cutmix, ema, v);
+    }
+}

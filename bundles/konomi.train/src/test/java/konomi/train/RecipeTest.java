@@ -1,0 +1,116 @@
+package konomi.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.schedule.FixedSchedule;
+
+import konomi.api.Image;
+import konomi.api.train.Augment;
+import konomi.api.train.Recipe;
+import konomi.imaging.Images;
+import konomi.nn.ModelMeta;
+import konomi.nn.Nets;
+import konomi.nn.Tensors;
+import konomi.nn.WeightAverage;
+
+/** The scorer levers: label smoothing, CutMix, the flip test and the weight average. */
+class RecipeTest {
+    static final int SIZE = 16, CLASSES = 4, N = 8;
+    @TempDir
+    Path dir;
+
+    /** N pictures of one flat grey level each (sample i is level 20 i), labels i mod 4. */
+    ImageCache flat() throws Exception {
+        List<Sample> samples = new ArrayList<>();
+        for (int i = 0; i < N; i++) {
+            byte[] px = new byte[SIZE * SIZE * 3];
+            java.util.Arrays.fill(px, (byte) (20 * i));
+            Path f = dir.resolve("f" + i + ".png");
+            Files.write(f, Images.png(new Image("f" + i, SIZE, SIZE, 3, px)));
+            samples.add(new Sample(f, "f" + i, i % CLASSES, 0, "g" + i));
+        }
+        return new ImageCache(samples, Tensors.cropFrom(SIZE), 1);
+    }
+
+    MultiLayerNetwork net() {
+        return Nets.faceNet(new ModelMeta("classification", List.of("a", "b", "c", "d"), SIZE, ModelMeta.RGB01, null), 1,
+                new FixedSchedule(1e-3), 0);
+    }
+
+    @Test
+    void smoothedLabelsSumToOneAndFavourTheTrueClass() throws Exception {
+        Batches b = new Batches(flat(), SIZE, CLASSES, net()).training(Recipe.DEFAULT.withSmoothing(0.1));
+        float[] y = b.batch(Batches.identity(N), 0, N, Augment.NONE, new SplittableRandom(1)).getLabels().data().asFloat();
+        for (int i = 0; i < N; i++) {
+            float sum = 0;
+            for (int c = 0; c < CLASSES; c++) {
+                sum += y[i * CLASSES + c];
+                assertThat(y[i * CLASSES + c]).isCloseTo(c == i % CLASSES ? 0.925f : 0.025f, within(1e-6f));
+            }
+            assertThat(sum).isCloseTo(1f, within(1e-6f));
+        }
+    }
+
+    @Test
+    void cutMixLabelsAreThePastedAreaShares() throws Exception {
+        Batches b = new Batches(flat(), SIZE, CLASSES, net()).training(Recipe.DEFAULT.withCutmix(1));
+        int mixed = 0;
+        for (int seed = 0; seed < 5; seed++) {
+            DataSet ds = b.batch(Batches.identity(N), 0, N, Augment.NONE, new SplittableRandom(seed));
+            float[] x = ds.getFeatures().data().asFloat(), y = ds.getLabels().data().asFloat();
+            int plane = SIZE * SIZE;
+            for (int i = 0; i < N; i++) {
+                // the share of pixels that are not the picture's own grey is the weight moved to the other's label
+                int own = 0;
+                for (int p = 0; p < plane; p++) {
+                    own += Math.round(x[i * 3 * plane + p] * 255) == 20 * i ? 1 : 0;
+                }
+                float ownShare = own / (float) plane;
+                float labelShare = y[i * CLASSES + i % CLASSES];
+                if (ownShare < 1) {
+                    mixed++;
+                    // the other picture may share the class (i and i + 4): then the label keeps everything
+                    assertThat(labelShare).isCloseTo(Math.abs(labelShare - 1) < 1e-6 ? 1f : ownShare, within(1e-5f));
+                } else {
+                    assertThat(labelShare).isCloseTo(1f, within(1e-6f));
+                }
+            }
+        }
+        assertThat(mixed).isGreaterThan(10);
+    }
+
+    @Test
+    void theFlipTestAveragesThePictureAndItsMirrorImage() throws Exception {
+        MultiLayerNetwork net = net();
+        Batches b = new Batches(flat(), SIZE, CLASSES, net);
+        INDArray x = b.batch(Batches.identity(N), 0, N, Augment.NONE, null).getFeatures();
+        INDArray xm = b.batch(Batches.identity(N), 0, N, Augment.NONE, null, true).getFeatures();
+        assertThat(Tensors.mirrored(x).equalsWithEps(xm, 1e-6)).isTrue();
+        x.putScalar(new long[] {0, 0, 3, 1}, 1f); // not symmetric any more
+        INDArray both = Nets.output(net, x, true), plain = net.output(x, false), mirror = net.output(Tensors.mirrored(x), false);
+        assertThat(both.equalsWithEps(plain.add(mirror).muli(0.5), 1e-5)).isTrue();
+        assertThat(plain.equalsWithEps(mirror, 1e-7)).isFalse();
+    }
+
+    @Test
+    void theAverageFollowsTheWeightsWithItsDecay() {
+        MultiLayerNetwork net = net();
+        WeightAverage avg = new WeightAverage(net, 0.9, true);
+        INDArray start = net.params().dup();
+        net.params().addi(1);
+        avg.update(net, 1000); // decay 0.9 (the ramp is past it)
+        assertThat(avg.network().params().equalsWithEps(start.add(0.1), 1e-5)).isTrue();
+    }
+}
