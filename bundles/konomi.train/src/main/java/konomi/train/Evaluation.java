@@ -73,6 +73,7 @@ record Evaluation(Path model, Path dataset, EvalOptions o, TrainListener listene
             Sample s = cache.samples.get(i);
             if (classes > 0) {
                 labels[i] = s.label();
+                truth[i] = s.label(); // the reliability diagram compares it with the top class
                 loss[i] = -Math.log(Math.max(probs[i][s.label()], 1e-7));
             } else {
                 truth[i] = s.target();
@@ -239,6 +240,7 @@ record Evaluation(Path model, Path dataset, EvalOptions o, TrainListener listene
         } else {
             html.append("<h2>Predicted against true</h2>").append(png(scatterChart(pred, truth), 520, 420));
         }
+        reliability(json, html, meta, probs, pred, truth, confusion != null);
         Integer[] idx = new Integer[n];
         for (int i = 0; i < n; i++) {
             idx[i] = i;
@@ -265,6 +267,54 @@ record Evaluation(Path model, Path dataset, EvalOptions o, TrainListener listene
         html.append("</div></body></html>\n");
         AtomicFile.writeString(out.resolve("eval.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
         AtomicFile.writeString(out.resolve("eval.html"), html.toString());
+    }
+
+    /**
+     * The reliability diagram: a classifier's top probability against how often that class was right, a regressor's
+     * prediction against the mean true value, in bins; the diagonal is a calibrated model.
+     */
+    private void reliability(ObjectNode json, StringBuilder html, ModelMeta meta, float[][] probs, double[] pred, double[] truth,
+                             boolean classification) throws IOException {
+        int n = classification ? probs.length : pred.length;
+        double[] p = new double[n], a = new double[n];
+        for (int i = 0; i < n; i++) {
+            if (classification) {
+                int best = Metrics.argmax(probs[i]);
+                p[i] = probs[i][best];
+                a[i] = Math.abs(truth[i] - best) < 0.5 ? 1 : 0;
+            } else {
+                p[i] = pred[i];
+                a[i] = truth[i];
+            }
+        }
+        double lo = classification ? 0 : meta.range() == null ? java.util.Arrays.stream(truth).min().orElse(0) : meta.range()[0];
+        double hi = classification ? 1 : meta.range() == null ? java.util.Arrays.stream(truth).max().orElse(1) : meta.range()[1];
+        List<Metrics.Bin> bins = Metrics.reliability(p, a, lo, hi, 10);
+        double error = Metrics.calibrationError(bins);
+        ObjectNode r = json.putObject("reliability");
+        r.put("calibration_error", error);
+        r.set("bins", JSON.valueToTree(bins));
+        XYSeries model = new XYSeries("model"), ideal = new XYSeries("calibrated");
+        bins.forEach(b -> model.add(b.predicted(), b.actual()));
+        ideal.add(lo, lo);
+        ideal.add(hi, hi);
+        XYSeriesCollection c = new XYSeriesCollection();
+        c.addSeries(model);
+        c.addSeries(ideal);
+        String x = classification ? "top-class probability" : "predicted", y = classification ? "share right" : "mean true value";
+        JFreeChart chart = ChartFactory.createXYLineChart(null, x, y, c, PlotOrientation.VERTICAL, true, false, false);
+        chart.getXYPlot().setBackgroundPaint(Color.WHITE);
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer();
+        renderer.setSeriesShapesVisible(0, true);
+        renderer.setSeriesShapesVisible(1, false);
+        chart.getXYPlot().setRenderer(renderer);
+        html.append("<h2>Reliability</h2><p>").append(esc(x)).append(" in ten bins against the ").append(esc(y))
+                .append("; calibration error (mean |difference|, weighted by pictures) ").append(fmt(error)).append("</p>")
+                .append(png(chart, 480, 400)).append("<table><tr><th>bin</th><th>images</th><th>").append(esc(x)).append("</th><th>")
+                .append(esc(y)).append("</th></tr>");
+        bins.forEach(b -> html.append(String.format(Locale.ROOT, "<tr><td>%.2f-%.2f</td><td>%d</td><td>%.3f</td><td>%.3f</td></tr>",
+                b.from(), b.to(), b.n(), b.predicted(), b.actual())));
+        html.append("</table>");
     }
 
     private static JFreeChart curveChart(Path trainCsv) throws IOException {

@@ -99,4 +99,45 @@ final class Metrics {
         }
         return va == 0 || vb == 0 ? 0 : cov / Math.sqrt(va * vb);
     }
+
+    /**
+     * One bin of a reliability diagram: the pictures whose prediction fell in {@code [from, to)}, their mean
+     * prediction and the mean of what was true (a regressor's true value; a classifier's 1 when its top class was right).
+     */
+    record Bin(double from, double to, int n, double predicted, double actual) {
+    }
+
+    /**
+     * A reliability diagram: {@code bins} equal bins of the predictions over {@code [lo, hi]} (the last one closed),
+     * predictions outside counted in the nearest; empty bins left out.
+     */
+    static java.util.List<Bin> reliability(double[] predicted, double[] actual, double lo, double hi, int bins) {
+        double[] sumP = new double[bins], sumA = new double[bins];
+        int[] n = new int[bins];
+        for (int i = 0; i < predicted.length; i++) {
+            int b = (int) Math.floor((predicted[i] - lo) / (hi - lo) * bins);
+            b = Math.max(0, Math.min(bins - 1, b));
+            sumP[b] += predicted[i];
+            sumA[b] += actual[i];
+            n[b]++;
+        }
+        java.util.List<Bin> out = new java.util.ArrayList<>();
+        for (int b = 0; b < bins; b++) {
+            if (n[b] > 0) {
+                out.add(new Bin(lo + (hi - lo) * b / bins, lo + (hi - lo) * (b + 1) / bins, n[b], sumP[b] / n[b], sumA[b] / n[b]));
+            }
+        }
+        return out;
+    }
+
+    /** The expected calibration error: the bins' mean |predicted - actual|, weighted by their pictures. */
+    static double calibrationError(java.util.List<Bin> bins) {
+        double sum = 0;
+        int n = 0;
+        for (Bin b : bins) {
+            sum += b.n() * Math.abs(b.predicted() - b.actual());
+            n += b.n();
+        }
+        return n == 0 ? 0 : sum / n;
+    }
 }
