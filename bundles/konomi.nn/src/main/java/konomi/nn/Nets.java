@@ -125,6 +125,35 @@ public final class Nets {
         return net;
     }
 
+    /**
+     * A regressor that also learns from pairs: its output layer's loss becomes {@link RankingLoss} with this
+     * weight (DL4J layers read their loss from the configuration on every step).
+     */
+    public static MultiLayerNetwork withRankingLoss(MultiLayerNetwork net, double weight) {
+        org.deeplearning4j.nn.conf.layers.Layer out = net.getLayerWiseConfigurations().getConf(net.getnLayers() - 1).getLayer();
+        if (!(out instanceof OutputLayer o) || o.getNOut() != 1) {
+            throw new IllegalArgumentException("a ranking loss is for regressors (one output), not " + out);
+        }
+        o.setLossFn(new RankingLoss(weight));
+        return net;
+    }
+
+    /**
+     * Loads a network file. The thread's context class loader is this bundle's meanwhile: DL4J finds the classes a
+     * configuration names (Konomi's own losses) through it, and ND4J its backend (initialised first for that).
+     */
+    public static MultiLayerNetwork restore(java.io.File zip, boolean updater) throws java.io.IOException {
+        org.nd4j.linalg.factory.Nd4j.getBackend();
+        Thread t = Thread.currentThread();
+        ClassLoader before = t.getContextClassLoader();
+        t.setContextClassLoader(Nets.class.getClassLoader());
+        try {
+            return org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(zip, updater);
+        } finally {
+            t.setContextClassLoader(before);
+        }
+    }
+
     /** Whether a network takes channels-last (NHWC) input: its first layer's layout. */
     public static boolean channelsLast(MultiLayerNetwork net) {
         org.deeplearning4j.nn.conf.layers.Layer first = net.getLayerWiseConfigurations().getConf(0).getLayer();

@@ -112,8 +112,8 @@ final class TrainArgs {
         return b;
     }
 
-    /** The scorer levers from --net/--smoothing/--cutmix/--ema/--tta, each off when not given. */
-    static Recipe levers(String net, String smoothing, String cutmix, String ema, String tta) {
+    /** The scorer levers from --net/--smoothing/--cutmix/--ema/--tta/--rank, each off when not given. */
+    static Recipe levers(String net, String smoothing, String cutmix, String ema, String tta, String rank) {
         Recipe r = Recipe.DEFAULT;
         if (!net.isEmpty()) {
             r = r.withNet(net);
@@ -126,6 +126,9 @@ final class TrainArgs {
         }
         if (!ema.isEmpty()) {
             r = r.withEma(number("--ema", ema));
+        }
+        if (!rank.isEmpty()) {
+            r = r.withRank(number("--rank", rank));
         }
         if (!tta.isEmpty() && !tta.equals("none")) {
             if (!tta.equals("flip")) {

@@ -61,6 +61,8 @@ public class TrainRunCommand {
             @Parameter(names = {"--ema"}, absentValue = "") String ema,
             @Descriptor("test-time augmentation: flip (validate, test and score on the face and its mirror image) or none")
             @Parameter(names = {"--tta"}, absentValue = "") String tta,
+            @Descriptor("regressors: weight of a pairwise ranking loss (RankNet) beside the squared error, e.g. 1 (default 0)")
+            @Parameter(names = {"--rank"}, absentValue = "") String rank,
             @Descriptor("start over instead of resuming") @Parameter(names = {"--fresh"}, absentValue = "false", presentValue = "true") boolean fresh,
             @Descriptor("dataset folder or CSV") String dataset) {
         if (out.isEmpty()) {
@@ -79,7 +81,7 @@ public class TrainRunCommand {
         TrainArgs.given(init, b::init);
         TrainArgs.given(checkpointEvery, v -> b.checkpointEvery(TrainArgs.integer("--checkpoint-every", v)));
         b.freeze(freeze).resume(!fresh).split(TrainArgs.split(seed, val, test, groups));
-        b.recipe(TrainArgs.levers(net, smoothing, cutmix, ema, tta));
+        b.recipe(TrainArgs.levers(net, smoothing, cutmix, ema, tta, rank));
         TrainResult r = t.train(Path.of(dataset), Path.of(out), b.build(), TrainArgs.printer(e -> System.out.printf(Locale.ROOT,
                 "epoch %3d/%d  loss %.4f  val_loss %.4f  val_%s %.4f  lr %.2g  %.0f img/s  %s  ETA %s%s%n",
                 e.epoch(), e.epochs(), e.trainLoss(), e.valLoss(), e.metricName(), e.metric(), e.learningRate(),

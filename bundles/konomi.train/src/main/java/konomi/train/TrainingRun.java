@@ -132,6 +132,9 @@ final class TrainingRun {
             }
         }
         Nets.forTraining(net);
+        if (recipe.rank() > 0 && !classify) {
+            Nets.withRankingLoss(net, recipe.rank());
+        }
         // the weight average is what is validated and kept; a resumed run continues the saved one
         WeightAverage average = recipe.ema() == 0 ? null
                 : state.epoch > 0 && Files.isRegularFile(averageFile) ? new WeightAverage(Loop.restore(averageFile, false), recipe.ema(), false)
@@ -250,6 +253,7 @@ final class TrainingRun {
         n.put("cutmix", r.cutmix());
         n.put("ema", r.ema());
         n.put("tta", r.flipTest() ? ModelMeta.FLIP : "none");
+        n.put("rank", r.rank());
         return n;
     }
 

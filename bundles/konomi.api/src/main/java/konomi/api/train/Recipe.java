@@ -15,10 +15,11 @@ import konomi.api.KonomiException;
  * @param ema       decay of an exponential moving average of the weights (0: off); the average is what is validated
  *                  and saved
  * @param flipTest  validate, test and score on the picture and its mirror image, averaging the outputs
+ * @param rank      regressors: weight of a pairwise ranking loss beside the squared error (0: off)
  */
-public record Recipe(String net, double smoothing, double cutmix, double ema, boolean flipTest) {
+public record Recipe(String net, double smoothing, double cutmix, double ema, boolean flipTest, double rank) {
     public static final String FACE = "face", WIDE = "wide";
-    public static final Recipe DEFAULT = new Recipe(FACE, 0, 0, 0, false);
+    public static final Recipe DEFAULT = new Recipe(FACE, 0, 0, 0, false, 0);
 
     public Recipe {
         net = net == null || net.isBlank() ? FACE : net.trim().toLowerCase(Locale.ROOT);
@@ -30,25 +31,30 @@ public record Recipe(String net, double smoothing, double cutmix, double ema, bo
         if (ema != 0) {
             Check.range("ema", ema, 0.5, 0.99999);
         }
+        Check.range("ranking loss weight", rank, 0, 100);
     }
 
     public Recipe withNet(String v) {
-        return new Recipe(v, smoothing, cutmix, ema, flipTest);
+        return new Recipe(v, smoothing, cutmix, ema, flipTest, rank);
     }
 
     public Recipe withSmoothing(double v) {
-        return new Recipe(net, v, cutmix, ema, flipTest);
+        return new Recipe(net, v, cutmix, ema, flipTest, rank);
     }
 
     public Recipe withCutmix(double v) {
-        return new Recipe(net, smoothing, v, ema, flipTest);
+        return new Recipe(net, smoothing, v, ema, flipTest, rank);
     }
 
     public Recipe withEma(double v) {
-        return new Recipe(net, smoothing, cutmix, v, flipTest);
+        return new Recipe(net, smoothing, cutmix, v, flipTest, rank);
     }
 
     public Recipe withFlipTest(boolean v) {
-        return new Recipe(net, smoothing, cutmix, ema, v);
+        return new Recipe(net, smoothing, cutmix, ema, v, rank);
+    }
+
+    public Recipe withRank(double v) {
+        return new Recipe(net, smoothing, cutmix, ema, flipTest, v);
     }
 }

@@ -91,15 +91,7 @@ public final class DetectorNets {
      * initialised before: it finds its native backend through the same loader, which this bundle's cannot see.
      */
     public static MultiLayerNetwork restore(java.io.File zip, boolean updater) throws java.io.IOException {
-        org.nd4j.linalg.factory.Nd4j.getBackend();
-        Thread t = Thread.currentThread();
-        ClassLoader before = t.getContextClassLoader();
-        t.setContextClassLoader(DetectorNets.class.getClassLoader());
-        try {
-            return org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(zip, updater);
-        } finally {
-            t.setContextClassLoader(before);
-        }
+        return konomi.nn.Nets.restore(zip, updater);
     }
 
     /** Turns the network's output into faces, for the head a description names. */

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.osgi.service.component.annotations.Component;
 
 import konomi.api.KonomiException;
@@ -19,6 +18,7 @@ import konomi.api.Scorer;
 import konomi.api.model.ModelDescriptor;
 import konomi.api.model.ModelFactory;
 import konomi.nn.ModelMeta;
+import konomi.nn.Nets;
 
 /**
  * Loads scorer model bundles ({@code Konomi-Model: scorer;type=classification|regression;...}) whose file is a
@@ -49,7 +49,7 @@ public class CnnScorerFactory implements ModelFactory<Scorer> {
 
     static MultiLayerNetwork restore(ModelDescriptor d, Path modelFile) {
         try {
-            return ModelSerializer.restoreMultiLayerNetwork(modelFile.toFile(), false);
+            return Nets.restore(modelFile.toFile(), false); // a preference network may name konomi.nn's RankingLoss
         } catch (IOException | RuntimeException e) {
             throw new KonomiException(d.file() + " in " + d.bundle() + ": cannot load the network (" + e.getMessage() + ")");
         }
