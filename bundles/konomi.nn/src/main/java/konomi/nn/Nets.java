@@ -117,6 +117,35 @@ public final class Nets {
     }
 
     /**
+     * A regressor that predicts through a classifier's labels: the classifier whole and frozen (its softmax output
+     * becomes a hidden layer with the same weights), then one weight per label and a bias. A rating that follows
+     * whom a face shows (a taste for characters) is then the probability-weighted mean of per-character ratings,
+     * which a regression head on features has to learn again from fewer examples.
+     */
+    public static MultiLayerNetwork viaLabels(MultiLayerNetwork classifier, ModelMeta meta, long seed, ISchedule learningRate, double weightDecay) {
+        int last = classifier.getnLayers() - 1;
+        if (!(classifier.getLayerWiseConfigurations().getConf(last).getLayer() instanceof OutputLayer out)
+                || !(out.getActivationFn() instanceof org.nd4j.linalg.activations.impl.ActivationSoftmax)) {
+            throw new IllegalArgumentException("predicting through labels needs a classifier (softmax output) to start from");
+        }
+        if (meta.classification()) {
+            throw new IllegalArgumentException("predicting through labels is for regressors");
+        }
+        INDArray w = classifier.getLayer(last).getParam("W").dup(), bias = classifier.getLayer(last).getParam("b").dup();
+        FineTuneConfiguration ft = new FineTuneConfiguration.Builder().seed(seed).updater(new Adam(learningRate)).l2(weightDecay).build();
+        MultiLayerNetwork net = new TransferLearning.Builder(classifier).fineTuneConfiguration(ft).removeOutputLayer()
+                .addLayer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(out.getNIn()).nOut(out.getNOut())
+                        .activation(Activation.SOFTMAX).build())
+                .addLayer(new OutputLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).nIn(out.getNOut()).nOut(1)
+                        .weightInit(WeightInit.XAVIER).build())
+                .setFeatureExtractor(last)
+                .build();
+        net.getLayer(last).setParam("W", w);
+        net.getLayer(last).setParam("b", bias);
+        return net;
+    }
+
+    /**
      * Makes a network train as fast as DL4J can here: conv layers keep their forward output for backprop
      * instead of running the convolution again (networks loaded from older files have this off).
      */

@@ -49,4 +49,22 @@ class NetsTest {
         assertFalse(Nets.channelsLast(tuned));
         assertEquals(1, tuned.output(Nets.input(tuned, Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32)), false).size(1));
     }
+
+    @Test
+    void aRegressorThroughLabelsIsTheFrozenClassifierThenOneWeightPerLabel() {
+        MultiLayerNetwork classifier = Nets.faceNet(META, 5, new FixedSchedule(1e-3), 0);
+        ModelMeta regression = new ModelMeta("regression", List.of(), 32, ModelMeta.RGB01, new double[] {1, 5});
+        MultiLayerNetwork net = Nets.viaLabels(classifier, regression, 5, new FixedSchedule(1e-2), 0);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 6, 3, 32, 32);
+        INDArray probs = classifier.output(x, false);
+        for (int i = 0; i < 20; i++) {
+            net.fit(new org.nd4j.linalg.dataset.DataSet(x, Nd4j.create(new float[] {1, 2, 3, 4, 5, 3}, new long[] {6, 1})));
+        }
+        // the classifier's part did not move: the output is still its probabilities times the learned weights
+        INDArray w = net.getLayer(net.getnLayers() - 1).getParam("W"), b = net.getLayer(net.getnLayers() - 1).getParam("b");
+        INDArray expected = probs.mmul(w).addRowVector(b);
+        assertArrayEquals(expected.ravel().toFloatVector(), net.output(x, false).ravel().toFloatVector(), 1e-4f);
+        assertEquals(3, w.length());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Nets.viaLabels(net, regression, 5, new FixedSchedule(1e-2), 0));
+    }
 }

@@ -63,6 +63,8 @@ public class TrainRunCommand {
             @Parameter(names = {"--tta"}, absentValue = "") String tta,
             @Descriptor("regressors: weight of a pairwise ranking loss (RankNet) beside the squared error, e.g. 1 (default 0)")
             @Parameter(names = {"--rank"}, absentValue = "") String rank,
+            @Descriptor("regressors with --init <classifier>: predict from its label probabilities (classifier frozen, a weight per label)")
+            @Parameter(names = {"--via-labels"}, absentValue = "false", presentValue = "true") boolean viaLabels,
             @Descriptor("start over instead of resuming") @Parameter(names = {"--fresh"}, absentValue = "false", presentValue = "true") boolean fresh,
             @Descriptor("dataset folder or CSV") String dataset) {
         if (out.isEmpty()) {
@@ -81,7 +83,7 @@ public class TrainRunCommand {
         TrainArgs.given(init, b::init);
         TrainArgs.given(checkpointEvery, v -> b.checkpointEvery(TrainArgs.integer("--checkpoint-every", v)));
         b.freeze(freeze).resume(!fresh).split(TrainArgs.split(seed, val, test, groups));
-        b.recipe(TrainArgs.levers(net, smoothing, cutmix, ema, tta, rank));
+        b.recipe(TrainArgs.levers(net, smoothing, cutmix, ema, tta, rank).withViaLabels(viaLabels));
         TrainResult r = t.train(Path.of(dataset), Path.of(out), b.build(), TrainArgs.printer(e -> System.out.printf(Locale.ROOT,
                 "epoch %3d/%d  loss %.4f  val_loss %.4f  val_%s %.4f  lr %.2g  %.0f img/s  %s  ETA %s%s%n",
                 e.epoch(), e.epochs(), e.trainLoss(), e.valLoss(), e.metricName(), e.metric(), e.learningRate(),

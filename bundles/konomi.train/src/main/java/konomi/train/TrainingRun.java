@@ -127,8 +127,17 @@ final class TrainingRun {
             } else {
                 Path base = initResolver.apply(o.init(), listener);
                 MultiLayerNetwork start = Loop.restore(base, false);
-                net = Nets.fromBase(start, meta, spec.seed(), Schedules.perEpoch(o), o.weightDecay(), o.freeze());
-                listener.message("starting from " + base + (o.freeze() ? " (feature layers frozen)" : " (all layers fine-tuned)"));
+                if (recipe.viaLabels()) {
+                    try {
+                        net = Nets.viaLabels(start, meta, spec.seed(), Schedules.perEpoch(o), o.weightDecay());
+                    } catch (IllegalArgumentException e) {
+                        throw new KonomiException("--via-labels: " + e.getMessage() + " (" + base + ")");
+                    }
+                } else {
+                    net = Nets.fromBase(start, meta, spec.seed(), Schedules.perEpoch(o), o.weightDecay(), o.freeze());
+                }
+                listener.message("starting from " + base + (recipe.viaLabels() ? " (frozen; predicting through its labels)"
+                        : o.freeze() ? " (feature layers frozen)" : " (all layers fine-tuned)"));
             }
         }
         Nets.forTraining(net);
@@ -254,6 +263,7 @@ final class TrainingRun {
         n.put("ema", r.ema());
         n.put("tta", r.flipTest() ? ModelMeta.FLIP : "none");
         n.put("rank", r.rank());
+        n.put("via-labels", r.viaLabels());
         return n;
     }
 

@@ -16,10 +16,12 @@ import konomi.api.KonomiException;
  *                  and saved
  * @param flipTest  validate, test and score on the picture and its mirror image, averaging the outputs
  * @param rank      regressors: weight of a pairwise ranking loss beside the squared error (0: off)
+ * @param viaLabels regressors started from a classifier ({@code init}): predict from its label probabilities (the
+ *                  classifier frozen, one weight per label learned) instead of from its features
  */
-public record Recipe(String net, double smoothing, double cutmix, double ema, boolean flipTest, double rank) {
+public record Recipe(String net, double smoothing, double cutmix, double ema, boolean flipTest, double rank, boolean viaLabels) {
     public static final String FACE = "face", WIDE = "wide";
-    public static final Recipe DEFAULT = new Recipe(FACE, 0, 0, 0, false, 0);
+    public static final Recipe DEFAULT = new Recipe(FACE, 0, 0, 0, false, 0, false);
 
     public Recipe {
         net = net == null || net.isBlank() ? FACE : net.trim().toLowerCase(Locale.ROOT);
@@ -35,26 +37,30 @@ public record Recipe(String net, double smoothing, double cutmix, double ema, bo
     }
 
     public Recipe withNet(String v) {
-        return new Recipe(v, smoothing, cutmix, ema, flipTest, rank);
+        return new Recipe(v, smoothing, cutmix, ema, flipTest, rank, viaLabels);
     }
 
     public Recipe withSmoothing(double v) {
-        return new Recipe(net, v, cutmix, ema, flipTest, rank);
+        return new Recipe(net, v, cutmix, ema, flipTest, rank, viaLabels);
     }
 
     public Recipe withCutmix(double v) {
-        return new Recipe(net, smoothing, v, ema, flipTest, rank);
+        return new Recipe(net, smoothing, v, ema, flipTest, rank, viaLabels);
     }
 
     public Recipe withEma(double v) {
-        return new Recipe(net, smoothing, cutmix, v, flipTest, rank);
+        return new Recipe(net, smoothing, cutmix, v, flipTest, rank, viaLabels);
     }
 
     public Recipe withFlipTest(boolean v) {
-        return new Recipe(net, smoothing, cutmix, ema, v, rank);
+        return new Recipe(net, smoothing, cutmix, ema, v, rank, viaLabels);
+    }
+
+    public Recipe withViaLabels(boolean v) {
+        return new Recipe(net, smoothing, cutmix, ema, flipTest, rank, v);
     }
 
     public Recipe withRank(double v) {
-        return new Recipe(net, smoothing, cutmix, ema, flipTest, v);
+        return new Recipe(net, smoothing, cutmix, ema, flipTest, v, viaLabels);
     }
 }
