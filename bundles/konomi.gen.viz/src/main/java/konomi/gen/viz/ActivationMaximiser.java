@@ -28,6 +28,7 @@ import konomi.api.model.ModelDescriptor;
 import konomi.api.model.ModelRegistry;
 import konomi.api.model.ModelStatus;
 import konomi.imaging.Images;
+import konomi.nn.FoldedNet;
 import konomi.nn.ModelMeta;
 import konomi.nn.Nets;
 

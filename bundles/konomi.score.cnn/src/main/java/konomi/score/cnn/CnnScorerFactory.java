@@ -10,6 +10,7 @@ import java.util.zip.ZipFile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.osgi.service.component.annotations.Component;
 
@@ -17,6 +18,7 @@ import konomi.api.KonomiException;
 import konomi.api.Scorer;
 import konomi.api.model.ModelDescriptor;
 import konomi.api.model.ModelFactory;
+import konomi.nn.FoldedNet;
 import konomi.nn.ModelMeta;
 import konomi.nn.Nets;
 
@@ -73,6 +75,7 @@ public class CnnScorerFactory implements ModelFactory<Scorer> {
         }
         // the weights load on first use: starting Konomi (and every command) must not pay for ND4J and
         // every installed network; the checks above already caught wrong or broken files
-        return new CnnScorer(d.name(), meta, () -> restore(d, modelFile));
+        // scored with batch norms folded into the convolutions, channels-last: the same function, fewer and faster ops
+        return new CnnScorer(d.name(), meta, () -> FoldedNet.fold(restore(d, modelFile), meta.size(), CNN2DFormat.NHWC));
     }
 }

@@ -1,4 +1,4 @@
-package konomi.gen.viz;
+package konomi.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,8 +15,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.schedule.FixedSchedule;
 
-import konomi.nn.ModelMeta;
-import konomi.nn.Nets;
 
 /** Folding batch norm into the convolutions keeps the network's function, and its training-mode pass is that function. */
 class FoldedNetTest {
@@ -43,10 +41,17 @@ class FoldedNetTest {
     }
 
     @Test
-    void rollIsUndoneByTheOppositeRoll() {
-        INDArray x = Nd4j.rand(DataType.FLOAT, 1, 3, 8, 8);
-        INDArray r = ActivationMaximiser.roll(x, 3, -2);
-        assertEquals(x.getDouble(0, 1, 0, 0), r.getDouble(0, 1, 3, 6), 0);
-        assertEquals(x, ActivationMaximiser.roll(r, -3, 2));
+    void aFrozenFineTunedNetworkFoldsIntoEitherLayout() {
+        ModelMeta meta = new ModelMeta("classification", List.of("a", "b", "c"), 32, ModelMeta.RGB01, null);
+        MultiLayerNetwork classifier = Nets.faceNet(meta, 4, new FixedSchedule(1e-3), 0);
+        MultiLayerNetwork net = Nets.viaLabels(classifier, new ModelMeta("regression", List.of(), 32, ModelMeta.RGB01, new double[] {1, 5}), 4,
+                new FixedSchedule(1e-3), 0);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 3, 3, 32, 32);
+        float[] want = net.output(x, false).ravel().toFloatVector();
+        for (CNN2DFormat layout : CNN2DFormat.values()) {
+            MultiLayerNetwork folded = FoldedNet.fold(net, 32, layout);
+            assertEquals(layout == CNN2DFormat.NHWC, Nets.channelsLast(folded));
+            assertArrayEquals(want, folded.output(Nets.input(folded, x), false).ravel().toFloatVector(), 1e-4f, layout.toString());
+        }
     }
 }
