@@ -117,7 +117,7 @@ class TrainTest extends FrameworkTest {
         assertThat(shell.run("train:run --out " + work.resolve("cls") + " --epochs 4 --size 32 --batch 16 --test 0.2 --val 0.2 " + smallDataset()).status()).isZero();
         assertThat(shell.run("model:package --name tiny --version 1.1.0 --out " + work.resolve("tiny-2.jar") + " " + work.resolve("cls")).status()).isZero();
         Jars.drop(work.resolve("tiny-2.jar"), home.resolve("deploy"), "tiny.jar");
-        for (int i = 0; i < 100 && !shell.run("score:list").out().contains("1.1.0"); i++) {
+        for (int i = 0; i < 100 && !java.util.regex.Pattern.compile("tiny\\s+classification\\s+1.1.0").matcher(shell.run("score:list").out()).find(); i++) {
             Thread.sleep(100);
         }
         TestShell.Result r2 = shell.run("score:run --faces --scorer tiny -q --out " + work.resolve("s2") + " " + crops);
