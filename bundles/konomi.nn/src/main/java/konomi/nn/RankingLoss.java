@@ -1,10 +1,8 @@
 package konomi.nn;
 
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
  * A regressor's loss that learns from pairs as well as ratings: the squared error (which keeps the output on the
@@ -12,7 +10,7 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * the batch whose ratings differ, {@code log(1 + exp(-(s_i - s_j)))} for {@code y_i > y_j}, averaged over the pairs.
  * DL4J hands a loss the whole batch, so the pairs need no special batches. Serialises as its class and weight.
  */
-public final class RankingLoss implements ILossFunction {
+public final class RankingLoss extends RowLoss {
     private static final long serialVersionUID = 1L;
     /** The pairwise term's weight against the squared error (public for DL4J's JSON). */
     public double weight = 1;
@@ -62,10 +60,6 @@ public final class RankingLoss implements ILossFunction {
         return loss;
     }
 
-    private static float[] flat(INDArray a) {
-        return a.dup('c').data().asFloat();
-    }
-
     private static void check(INDArray labels, INDArray preOutput) {
         if (labels.rank() != 2 || labels.size(1) != 1 || !java.util.Arrays.equals(labels.shape(), preOutput.shape())) {
             throw new IllegalArgumentException("ranking loss needs [n, 1] labels and output, not " + java.util.Arrays.toString(labels.shape())
@@ -73,7 +67,8 @@ public final class RankingLoss implements ILossFunction {
         }
     }
 
-    private double[] scores(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+    @Override
+    protected double[] scores(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         check(labels, preOutput);
         double[] l = examples(flat(labels), flat(activationFn.getActivation(preOutput.dup(), false)), null);
         if (mask != null) {
@@ -83,22 +78,6 @@ public final class RankingLoss implements ILossFunction {
             }
         }
         return l;
-    }
-
-    @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean average) {
-        double sum = 0;
-        double[] l = scores(labels, preOutput, activationFn, mask);
-        for (double v : l) {
-            sum += v;
-        }
-        return average ? sum / l.length : sum;
-    }
-
-    @Override
-    public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        double[] l = scores(labels, preOutput, activationFn, mask);
-        return Nd4j.create(l, new long[] {l.length, 1}, preOutput.dataType());
     }
 
     @Override
@@ -117,12 +96,6 @@ public final class RankingLoss implements ILossFunction {
     }
 
     @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
-                                                          boolean average) {
-        return Pair.of(computeScore(labels, preOutput, activationFn, mask, average), computeGradient(labels, preOutput, activationFn, mask));
-    }
-
-    @Override
     public String name() {
         return "RankingLoss(" + weight + ")";
     }
@@ -137,8 +110,4 @@ public final class RankingLoss implements ILossFunction {
         return Double.hashCode(weight);
     }
 
-    @Override
-    public String toString() {
-        return name();
-    }
 }

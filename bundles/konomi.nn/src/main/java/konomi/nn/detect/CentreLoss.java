@@ -1,10 +1,10 @@
 package konomi.nn.detect;
 
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
+
+import konomi.nn.RowLoss;
 
 /**
  * The loss of the centre head (after CenterNet, Zhou et al. 2019), for a {@code CnnLossLayer}, which hands it one
@@ -15,7 +15,7 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * wait for the box to be right, which is why it learns faster. Labels have the same layout (see
  * {@code DetectionBatches}). No state, so it serialises into the model zip as just its class name.
  */
-public final class CentreLoss implements ILossFunction {
+public final class CentreLoss extends RowLoss {
     private static final long serialVersionUID = 1L;
     public static final int CHANNELS = 5;
     /** Focal loss exponents (CenterNet's). */
@@ -61,10 +61,6 @@ public final class CentreLoss implements ILossFunction {
         return loss;
     }
 
-    private static float[] flat(INDArray a) {
-        return a.dup('c').data().asFloat();
-    }
-
     private static void check(INDArray labels, INDArray preOutput) {
         if (labels.rank() != 2 || labels.size(1) != CHANNELS || !java.util.Arrays.equals(labels.shape(), preOutput.shape())) {
             throw new IllegalArgumentException("centre loss needs [cells, " + CHANNELS + "] labels and output, not "
@@ -83,25 +79,10 @@ public final class CentreLoss implements ILossFunction {
     }
 
     @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean average) {
-        double[] l = scores(labels, preOutput, activationFn, mask);
-        double sum = 0;
-        for (double v : l) {
-            sum += v;
-        }
-        return average ? sum / l.length : sum;
-    }
-
-    private double[] scores(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+    protected double[] scores(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         check(labels, preOutput);
         INDArray out = activationFn.getActivation(preOutput.dup(), false);
         return masked(rows(flat(labels), flat(out), null), mask);
-    }
-
-    @Override
-    public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        double[] l = scores(labels, preOutput, activationFn, mask);
-        return Nd4j.create(l, new long[] {l.length, 1}, preOutput.dataType());
     }
 
     @Override
@@ -121,12 +102,6 @@ public final class CentreLoss implements ILossFunction {
     }
 
     @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
-                                                          boolean average) {
-        return Pair.of(computeScore(labels, preOutput, activationFn, mask, average), computeGradient(labels, preOutput, activationFn, mask));
-    }
-
-    @Override
     public String name() {
         return "CentreLoss";
     }
@@ -141,8 +116,4 @@ public final class CentreLoss implements ILossFunction {
         return CentreLoss.class.hashCode();
     }
 
-    @Override
-    public String toString() {
-        return name();
-    }
 }

@@ -1,6 +1,5 @@
 package konomi.nn.gan;
 
-import konomi.nn.WeightAverage;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.common.primitives.Pair;
@@ -8,6 +7,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+
+import konomi.nn.WeightAverage;
 
 /**
  * One adversarial training step for a generator and a discriminator built by {@link GanNets}. DL4J has no GAN
