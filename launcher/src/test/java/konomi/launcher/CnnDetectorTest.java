@@ -39,7 +39,7 @@ class CnnDetectorTest extends FrameworkTest {
     @Order(1)
     void theCentreCnnIsTheDefaultAndDetectUseSwapsToTheCascadeYoloAndBack(@TempDir Path tmp) throws Exception {
         String list = shell.run("detect:list").out();
-        assertThat(list).containsPattern("(?m)^\\*\\s+centre\\s+cnn\\s+1\\.1\\.0").containsPattern("(?m)^\\s+animeface\\s+cascade")
+        assertThat(list).containsPattern("(?m)^\\*\\s+centre\\s+cnn\\s+1\\.2\\.0").containsPattern("(?m)^\\s+animeface\\s+cascade")
                 .containsPattern("(?m)^\\s+yolo\\s+cnn\\s+1\\.0\\.0");
         TestShell.Result def = shell.run("score:run --scorer preference --out " + tmp.resolve("a") + " " + PICTURE);
         assertThat(def.status()).as(def.message()).isZero();
@@ -60,7 +60,7 @@ class CnnDetectorTest extends FrameworkTest {
         TestShell.Result back = shell.run("detect:run " + PICTURE);
         assertThat(back.status()).as(back.message()).isZero();
         assertThat(back.out()).contains("detector yolo 1.0.0");
-        assertThat(shell.run("detect:use auto").out()).contains("detector centre 1.1.0 active");
+        assertThat(shell.run("detect:use auto").out()).contains("detector centre 1.2.0 active");
     }
 
     /** The face boxes of a results.json. */

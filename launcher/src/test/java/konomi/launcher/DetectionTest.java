@@ -79,7 +79,7 @@ class DetectionTest extends FrameworkTest {
         TestShell.Result unknown = shell.run("detect:use nope");
         assertThat(unknown.status()).isEqualTo(1);
         assertThat(unknown.message()).isEqualTo("no detector named 'nope'; installed: animeface, centre, yolo");
-        assertThat(shell.run("detect:use auto").out()).contains("detector centre 1.1.0 active"); // the default
+        assertThat(shell.run("detect:use auto").out()).contains("detector centre 1.2.0 active"); // the default
         assertThat(cfgTarget(cfg)).isNull();
         assertThat(shell.run("detect:use animeface").status()).isZero();
     }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A detector trained from the command line on 24 real labelled pictures (2 epochs at 128 px), killed during its second
- * epoch and resumed by the same command; then eval:run on the run: the curve, the worst cases, and the same AP@0.5 as
+ * A detector trained from the command line on 24 real labelled pictures (2 epochs at 128 px, with a weight average),
+ * killed during its second epoch and resumed by the same command (the average too); then eval:run on the run: the curve, the worst cases, and the same AP@0.5 as
  * training measured on the same test pictures.
  */
 class DetectorEvalTest extends FrameworkTest {
@@ -57,7 +57,7 @@ class DetectorEvalTest extends FrameworkTest {
     void killedDuringEpochTwoResumesThenEvaluatesTheSameApAsTraining() throws Exception {
         Path ds = smallBoxes(), run = Files.createDirectories(work.resolve("run")), procHome = Files.createDirectories(work.resolve("home"));
         List<String> cmd = List.of(Path.of("konomi").toAbsolutePath().toString(), "--home", procHome.toString(), "train:run", "--task", "detect",
-                "--out", run.toString(), "--epochs", "2", "--size", "128", "--batch", "8", ds.toString());
+                "--out", run.toString(), "--epochs", "2", "--size", "128", "--batch", "8", "--ema", "0.9", ds.toString());
         Path log1 = work.resolve("train1.out");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log1.toFile()).start();
         try {
@@ -72,13 +72,16 @@ class DetectorEvalTest extends FrameworkTest {
         assertThat(Files.readString(log1)).contains("epoch   1/2").doesNotContain("epoch   2/2");
         assertThat(Files.readString(run.resolve("state.json"))).containsPattern("\"epoch\" ?: ?1\\b");
         assertThat(run.resolve("metrics.json")).doesNotExist();
+        assertThat(run.resolve("average.zip")).as("the weight average, kept for the resumed run").exists();
 
         Path log2 = work.resolve("train2.out");
         Process again = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log2.toFile()).start();
         assertThat(again.waitFor(300, TimeUnit.SECONDS)).as("the resumed run finishes").isTrue();
         String out2 = Files.readString(log2);
         assertThat(again.exitValue()).as(out2).isZero();
-        assertThat(out2).contains("resuming after epoch 1", "epoch   2/2").doesNotContain("epoch   1/2");
+        assertThat(out2).contains("resuming after epoch 1", "epoch   2/2").containsPattern("epoch 2 validation ap50 [0-9.]+; without the average [0-9.]+")
+                .doesNotContain("epoch   1/2");
+        assertThat(Files.readString(run.resolve("metrics.json"))).containsPattern("\"ema\" ?: ?0\\.9\\b");
         assertThat(run.resolve("metrics.json")).exists();
         String split = Files.readString(run.resolve("split.json"));
         assertThat(split).contains("images/Anime_21.jpg", "images/Anime_24.jpg");

@@ -57,7 +57,7 @@ public class TrainRunCommand {
             @Descriptor("scorer network: face (default) or wide (1.5x the widths, 4.4 MB)") @Parameter(names = {"--net"}, absentValue = "") String net,
             @Descriptor("label smoothing for classifiers, e.g. 0.1 (default 0)") @Parameter(names = {"--smoothing"}, absentValue = "") String smoothing,
             @Descriptor("share of batches mixed by CutMix, e.g. 0.5 (default 0)") @Parameter(names = {"--cutmix"}, absentValue = "") String cutmix,
-            @Descriptor("decay of a moving average of the weights, validated and kept, e.g. 0.999 (default 0: off)")
+            @Descriptor("decay of a moving average of the weights, validated and kept, e.g. 0.999 (default 0: off; scorers and detectors)")
             @Parameter(names = {"--ema"}, absentValue = "") String ema,
             @Descriptor("test-time augmentation: flip (validate, test and score on the face and its mirror image) or none")
             @Parameter(names = {"--tta"}, absentValue = "") String tta,

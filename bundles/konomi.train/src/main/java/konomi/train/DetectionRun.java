@@ -32,10 +32,12 @@ import konomi.api.Image;
 import konomi.api.KonomiException;
 import konomi.api.train.Augment;
 import konomi.api.train.EpochReport;
+import konomi.api.train.Recipe;
 import konomi.api.train.TrainListener;
 import konomi.api.train.TrainOptions;
 import konomi.api.train.TrainResult;
 import konomi.imaging.boxes.DetectionMetrics;
+import konomi.nn.WeightAverage;
 import konomi.nn.detect.DetectorMeta;
 import konomi.nn.detect.DetectorNets;
 import konomi.nn.detect.Placement;
@@ -83,12 +85,17 @@ final class DetectionRun {
             throw new KonomiException("--metric for a detector must be ap50 or loss, not " + metricName);
         }
         boolean lowerIsBetter = metricName.equals("loss");
+        Recipe recipe = o.recipe();
+        if (!recipe.withEma(0).equals(Recipe.DEFAULT)) {
+            throw new KonomiException("--net, --smoothing, --cutmix, --tta, --rank and --via-labels are for scorers; a detector takes --ema only");
+        }
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
             throw new KonomiException(out + ": cannot create output folder: " + e.getMessage(), e);
         }
         Path stateFile = out.resolve("state.json"), checkpoint = out.resolve("checkpoint.zip"), best = out.resolve("model.zip");
+        Path averageFile = out.resolve("average.zip");
         long faces = data.train().stream().mapToLong(s -> data.boxes().get(s.file()).size()).sum();
         listener.message(String.format(Locale.ROOT, "detection, %d pictures: train %d (%d faces), validation %d, test %d (split: %s); input %d px",
                 data.train().size() + data.val().size() + data.test().size(), data.train().size(), faces, data.val().size(),
@@ -116,6 +123,11 @@ final class DetectionRun {
         }
         writeSplit(data);
         listener.message(meta.centred() ? "head: centre heatmap, stride 16" : "head: yolo2, anchors (cells of 16 px): " + meta.anchorList());
+        // the weight average is what is validated and kept (as in a scorer's run); a resumed run continues the saved one
+        WeightAverage average = recipe.ema() == 0 ? null
+                : state.epoch > 0 && Files.isRegularFile(averageFile) ? new WeightAverage(Loop.restore(averageFile, false), recipe.ema(), false)
+                : new WeightAverage(net, recipe.ema(), true);
+        MultiLayerNetwork judged = average == null ? net : average.network();
         DetectionBatches train = new DetectionBatches(data.train(), data.boxes(), meta);
         DetectionBatches val = new DetectionBatches(data.val(), data.boxes(), meta);
         double epochSeconds = 0;
@@ -125,16 +137,20 @@ final class DetectionRun {
                 break;
             }
             long e0 = System.nanoTime();
-            double loss = Loop.fitEpoch(net, data.train().size(), train::batch, epoch, o, null);
+            double loss = Loop.fitEpoch(net, data.train().size(), train::batch, epoch, o, average);
             double trainSeconds = (System.nanoTime() - e0) / 1e9;
-            Map<String, Double> v = measure(net, meta, val, data.boxes());
+            Map<String, Double> v = measure(judged, meta, val, data.boxes());
+            if (average != null) { // what the average adds, on the same epoch
+                listener.message(String.format(Locale.ROOT, "epoch %d validation %s %.4f; without the average %.4f", epoch, metricName,
+                        v.get(metricName), measure(net, meta, val, data.boxes()).get(metricName)));
+            }
             double metric = v.get(metricName);
             boolean improved = state.bestEpoch == 0 || (lowerIsBetter ? metric < state.bestMetric : metric > state.bestMetric);
             if (improved) {
                 state.bestEpoch = epoch;
                 state.bestMetric = metric;
                 state.bestValidation = v;
-                Loop.writeModel(best, net, false);
+                Loop.writeModel(best, judged, false);
                 DetectorMeta m = meta;
                 Loop.write(out.resolve("model.json"), m::write);
             } else if (epoch == 1 || !Files.isRegularFile(out.resolve("model.json"))) {
@@ -147,9 +163,12 @@ final class DetectionRun {
             state.epoch = epoch;
             state.history.add(new double[] {epoch, loss, v.get("loss"), v.get("ap50"), v.get("recall"), lr,
                     data.train().size() / trainSeconds, seconds});
+            if (average != null) { // first: a kill between the two leaves the older checkpoint with an average at most one epoch ahead
+                Loop.writeModel(averageFile, average.network(), false);
+            }
             Loop.writeModel(checkpoint, net, true);
             if (o.checkpointEvery() > 0 && epoch % o.checkpointEvery() == 0) {
-                Loop.writeModel(out.resolve(String.format(Locale.ROOT, "epoch-%03d.zip", epoch)), net, false);
+                Loop.writeModel(out.resolve(String.format(Locale.ROOT, "epoch-%03d.zip", epoch)), judged, false);
             }
             writeCurve(state);
             state.save(stateFile);
@@ -337,6 +356,7 @@ final class DetectionRun {
         m.put("epochs", state.epoch);
         m.put("threshold", threshold);
         m.put("head", meta.head());
+        m.put("ema", o.recipe().ema());
         if (!meta.centred()) {
             m.put("anchors", meta.anchorList());
         }
