@@ -22,7 +22,8 @@ import konomi.imaging.boxes.BoxLabels;
 /**
  * The pictures and face boxes a detector trains on. The dataset is split by its {@code split.csv}
  * ({@code file,part} with parts train/val/test) when it has one, so that published splits are kept; otherwise by
- * seed like every other training. Extra datasets (more boxes, composites) go to training whole.
+ * seed like every other training. Extra datasets (more boxes, composites) go to training whole; the dataset itself
+ * named as an extra adds its training part again.
  *
  * @param train      training pictures
  * @param val        validation pictures (early stopping, the per-epoch AP)
@@ -57,10 +58,21 @@ record DetectionData(List<Sample> train, List<Sample> val, List<Sample> test, Ma
             test.addAll(split.test());
             from = "seed " + spec.seed();
         }
+        List<Sample> own = List.copyOf(train);
         for (int i = 0; i < extra.size(); i++) {
-            train.addAll(samples(extra.get(i), extra.get(i).getFileName() + "/", boxes));
+            // the dataset named again adds its training part once more (weighting it against larger extra sets),
+            // never its validation or test pictures
+            train.addAll(same(extra.get(i), dataset) ? own : samples(extra.get(i), extra.get(i).getFileName() + "/", boxes));
         }
         return new DetectionData(train, val, test, boxes, from);
+    }
+
+    private static boolean same(Path a, Path b) {
+        try {
+            return Files.exists(a) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Every labelled picture of a dataset, with its boxes put in {@code boxes}; ids are the labels' relative paths. */
