@@ -202,26 +202,28 @@ public final class Nets {
     public static INDArray output(MultiLayerNetwork net, INDArray nchw, boolean flip) {
         INDArray x = input(net, nchw);
         try {
-            INDArray y = net.output(x, false);
-            if (!flip) {
-                return y;
-            }
-            INDArray m = Tensors.mirrored(nchw), mx = input(net, m);
-            try {
-                INDArray ym = net.output(mx, false);
-                y.addi(ym).muli(0.5);
-                NativeMemory.close(ym);
-                return y;
-            } finally {
-                NativeMemory.close(m);
-                if (mx != m) {
-                    NativeMemory.close(mx);
-                }
-            }
+            return outputInLayout(net, x, flip);
         } finally {
             if (x != nchw) {
                 NativeMemory.close(x);
             }
+        }
+    }
+
+    /** The same for a batch already in the layout the network takes ({@link Tensors#batch(java.util.List, int, boolean)}). */
+    public static INDArray outputInLayout(MultiLayerNetwork net, INDArray x, boolean flip) {
+        INDArray y = net.output(x, false);
+        if (!flip) {
+            return y;
+        }
+        INDArray m = Tensors.mirrored(x, channelsLast(net));
+        try {
+            INDArray ym = net.output(m, false);
+            y.addi(ym).muli(0.5);
+            NativeMemory.close(ym);
+            return y;
+        } finally {
+            NativeMemory.close(m);
         }
     }
 

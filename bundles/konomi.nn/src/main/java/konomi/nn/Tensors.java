@@ -2,6 +2,8 @@ package konomi.nn;
 
 import java.util.List;
 
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -67,27 +69,73 @@ public final class Tensors {
 
     /** The mirror image (left-right) of an NCHW batch, as a new array. */
     public static INDArray mirrored(INDArray nchw) {
-        long[] shape = nchw.shape();
-        int w = (int) shape[3];
-        float[] d = nchw.dup('c').data().asFloat();
-        for (int row = 0; row < d.length; row += w) {
+        return mirrored(nchw, false);
+    }
+
+    /** The mirror image (left-right) of an NCHW or channels-last (NHWC) batch, as a new array. */
+    public static INDArray mirrored(INDArray x, boolean channelsLast) {
+        long[] shape = x.shape();
+        int w = (int) shape[channelsLast ? 2 : 3], px = channelsLast ? (int) shape[3] : 1, row = w * px;
+        float[] d = x.dup('c').data().asFloat();
+        for (int r = 0; r < d.length; r += row) {
             for (int i = 0, j = w - 1; i < j; i++, j--) {
-                float t = d[row + i];
-                d[row + i] = d[row + j];
-                d[row + j] = t;
+                for (int c = 0; c < px; c++) {
+                    float t = d[r + i * px + c];
+                    d[r + i * px + c] = d[r + j * px + c];
+                    d[r + j * px + c] = t;
+                }
             }
         }
-        return Nd4j.create(d, shape, 'c');
+        return array(d, shape);
     }
 
     /** A batch of face crops as network input (see {@link #faceInput}). */
     public static INDArray batch(List<Image> images, int size) {
+        return batch(images, size, false);
+    }
+
+    /**
+     * A batch of face crops as network input, NCHW or channels-last (NHWC): the layout a network takes written
+     * directly, since a permuted copy of the whole batch cost a scorer as much as converting the pixels.
+     */
+    public static INDArray batch(List<Image> images, int size, boolean channelsLast) {
         int per = 3 * size * size;
         float[] data = new float[images.size() * per];
         for (int i = 0; i < images.size(); i++) {
             Image img = faceInput(images.get(i), size);
-            chw(img.pixels(), img.channels(), size, data, i * per);
+            if (channelsLast) {
+                hwc(img.pixels(), img.channels(), size, data, i * per);
+            } else {
+                chw(img.pixels(), img.channels(), size, data, i * per);
+            }
         }
-        return Nd4j.create(data, new long[] {images.size(), 3, size, size}, 'c');
+        return array(data, channelsLast ? new long[] {images.size(), size, size, 3} : new long[] {images.size(), 3, size, size});
+    }
+
+    /** Writes one BGR (or grey) {@code size x size} image into {@code out} at {@code offset} as HWC RGB in [0, 1]. */
+    static void hwc(byte[] bgr, int channels, int size, float[] out, int offset) {
+        int plane = size * size;
+        for (int i = 0, o = offset; i < plane; i++, o += 3) {
+            int k = i * channels;
+            out[o] = UNIT[bgr[k + (channels == 3 ? 2 : 0)] & 0xff];
+            out[o + 1] = UNIT[bgr[k + (channels == 3 ? 1 : 0)] & 0xff];
+            out[o + 2] = UNIT[bgr[k] & 0xff];
+        }
+    }
+
+    /** Byte values scaled to [0, 1]. */
+    private static final float[] UNIT = new float[256];
+
+    static {
+        for (int i = 0; i < UNIT.length; i++) {
+            UNIT[i] = i / 255f;
+        }
+    }
+
+    /** A C-ordered float array filled in one native copy (Nd4j.create(float[]) puts element by element). */
+    static INDArray array(float[] data, long[] shape) {
+        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+        new FloatPointer(a.data().addressPointer()).put(data, 0, data.length);
+        return a;
     }
 }

@@ -53,10 +53,10 @@ final class CnnScorer implements Scorer {
         for (int from = 0; from < faces.size(); from += BATCH) {
             List<Image> part = faces.subList(from, Math.min(faces.size(), from + BATCH));
             MultiLayerNetwork n = net();
-            INDArray nchw = Tensors.batch(part, meta.size()), y = null;
+            INDArray x = Tensors.batch(part, meta.size(), Nets.channelsLast(n)), y = null;
             try {
                 synchronized (n) { // a network keeps per-call state: one batch at a time
-                    y = Nets.output(n, nchw, meta.flipTest());
+                    y = Nets.outputInLayout(n, x, meta.flipTest());
                 }
                 for (int i = 0; i < part.size(); i++) {
                     out.add(meta.classification() ? classification(y.getRow(i).toFloatVector()) : regression(y.getDouble(i, 0)));
@@ -64,7 +64,7 @@ final class CnnScorer implements Scorer {
             } finally {
                 // free the native buffers now: left to the garbage collector, those that reach the old generation wait
                 // for a full GC, and a long score:run's memory grew with the number of images (~80 MB per 100,000)
-                NativeMemory.close(nchw);
+                NativeMemory.close(x);
                 NativeMemory.close(y);
             }
         }
