@@ -2,6 +2,7 @@ package konomi.train;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -142,6 +143,16 @@ final class Loop {
             return Metrics.classification(out.probs(), labels, confusion == null ? new int[classes][classes] : confusion);
         }
         return Metrics.regression(out.pred(), s.stream().mapToDouble(Sample::target).toArray());
+    }
+
+    /**
+     * The moving average of the weights a run validates and keeps ({@code --ema}), or null without one; a resumed
+     * run ({@code resumed}) continues the one it saved in {@code saved}.
+     */
+    static WeightAverage average(double decay, MultiLayerNetwork net, Path saved, boolean resumed) {
+        return decay == 0 ? null
+                : resumed && Files.isRegularFile(saved) ? new WeightAverage(restore(saved, false), decay, false)
+                : new WeightAverage(net, decay, true);
     }
 
     static MultiLayerNetwork restore(Path zip, boolean updater) {

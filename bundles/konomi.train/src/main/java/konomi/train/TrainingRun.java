@@ -145,9 +145,7 @@ final class TrainingRun {
             Nets.withRankingLoss(net, recipe.rank());
         }
         // the weight average is what is validated and kept; a resumed run continues the saved one
-        WeightAverage average = recipe.ema() == 0 ? null
-                : state.epoch > 0 && Files.isRegularFile(averageFile) ? new WeightAverage(Loop.restore(averageFile, false), recipe.ema(), false)
-                : new WeightAverage(net, recipe.ema(), true);
+        WeightAverage average = Loop.average(recipe.ema(), net, averageFile, state.epoch > 0);
         MultiLayerNetwork judged = average == null ? net : average.network();
         int classes = classify ? meta.labels().size() : 0;
         Batches trainBatches = new Batches(train, o.size(), classes, net).training(recipe), valBatches = new Batches(val, o.size(), classes, net);
