@@ -85,8 +85,9 @@ public class TrainRunCommand {
         b.freeze(freeze).resume(!fresh).split(TrainArgs.split(seed, val, test, groups));
         b.recipe(TrainArgs.levers(net, smoothing, cutmix, ema, tta, rank).withViaLabels(viaLabels));
         TrainResult r = t.train(Path.of(dataset), Path.of(out), b.build(), TrainArgs.printer(e -> System.out.printf(Locale.ROOT,
-                "epoch %3d/%d  loss %.4f  val_loss %.4f  val_%s %.4f  lr %.2g  %.0f img/s  %s  ETA %s%s%n",
-                e.epoch(), e.epochs(), e.trainLoss(), e.valLoss(), e.metricName(), e.metric(), e.learningRate(),
+                "epoch %3d/%d  loss %.4f  val_loss %.4f%s  lr %.2g  %.0f img/s  %s  ETA %s%s%n",
+                e.epoch(), e.epochs(), e.trainLoss(), e.valLoss(),
+                e.metricName().equals("loss") ? "" : String.format(Locale.ROOT, "  val_%s %.4f", e.metricName(), e.metric()), e.learningRate(),
                 e.imagesPerSecond(), TrainArgs.duration(e.seconds()), TrainArgs.duration(e.etaSeconds()), e.best() ? "  *best" : "")));
         Table table = new Table("metric", "validation", "test");
         r.validation().forEach((k, v) -> table.row(k, TrainArgs.fmt(v), r.test().containsKey(k) ? TrainArgs.fmt(r.test().get(k)) : ""));
