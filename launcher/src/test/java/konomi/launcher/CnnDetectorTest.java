@@ -60,6 +60,14 @@ class CnnDetectorTest extends FrameworkTest {
         TestShell.Result back = shell.run("detect:run " + PICTURE);
         assertThat(back.status()).as(back.message()).isZero();
         assertThat(back.out()).contains("detector yolo 1.0.0");
+        // one run with another detector leaves the active one as it was
+        TestShell.Result once = shell.run("detect:run --detector animeface " + PICTURE);
+        assertThat(once.status()).as(once.message()).isZero();
+        assertThat(once.out()).contains("detector animeface 1.0.0", "69,41,153,125@");
+        assertThat(shell.run("detect:list").out()).containsPattern("(?m)^\\*\\s+yolo");
+        TestShell.Result unknown = shell.run("detect:run --detector nope " + PICTURE);
+        assertThat(unknown.status()).isEqualTo(1);
+        assertThat(unknown.message()).startsWith("no detector named 'nope'; installed: animeface, centre");
         assertThat(shell.run("detect:use auto").out()).contains("detector centre 1.2.0 active");
     }
 

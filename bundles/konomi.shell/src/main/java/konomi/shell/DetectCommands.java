@@ -56,6 +56,8 @@ public class DetectCommands {
             @Parameter(names = {"-f", "--force"}, absentValue = "false", presentValue = "true") boolean force,
             @Descriptor("tab-separated rows without header, for scripts")
             @Parameter(names = {"--no-format"}, absentValue = "false", presentValue = "true") boolean noFormat,
+            @Descriptor("detector to use for this run (default: the active one, see detect:list)")
+            @Parameter(names = {"-d", "--detector"}, absentValue = "") String detector,
             @Descriptor("folder (or single image) to read") String folder) {
         PrintStream stdout = System.out;
         Table table = new Table("file", "faces", "boxes");
@@ -66,7 +68,7 @@ public class DetectCommands {
         if (!labels.isEmpty()) {
             sinks.add(LABELS_SINK);
         }
-        PipelineJob job = new PipelineJob(folder, List.of(), null, false, PipelineJob.DEFAULT_MARGIN, sinks,
+        PipelineJob job = new PipelineJob(folder, List.of(), detector.isEmpty() ? null : detector, false, PipelineJob.DEFAULT_MARGIN, sinks,
                 out.isEmpty() ? null : Path.of(out), force, PipelineJob.DEFAULT_TOP,
                 labels.isEmpty() ? Map.of() : Map.of(LABELS_SINK, Path.of(labels)));
         PipelineSummary s = pipeline.run(job, new ProgressListener() {
