@@ -40,7 +40,7 @@ class CnnDetectorTest extends FrameworkTest {
     void theCentreCnnIsTheDefaultAndDetectUseSwapsToTheCascadeYoloAndBack(@TempDir Path tmp) throws Exception {
         String list = shell.run("detect:list").out();
         assertThat(list).containsPattern("(?m)^\\*\\s+centre\\s+cnn\\s+1\\.2\\.0").containsPattern("(?m)^\\s+animeface\\s+cascade")
-                .containsPattern("(?m)^\\s+yolo\\s+cnn\\s+1\\.0\\.0");
+                .containsPattern("(?m)^\\s+yolo\\s+cnn\\s+1\\.1\\.0");
         TestShell.Result def = shell.run("score:run --scorer preference --out " + tmp.resolve("a") + " " + PICTURE);
         assertThat(def.status()).as(def.message()).isZero();
         String centre = Files.readString(tmp.resolve("a/results.json"));
@@ -55,11 +55,11 @@ class CnnDetectorTest extends FrameworkTest {
         // the face the cascade finds in this picture
         assertThat(json).contains("\"detector\":{\"name\":\"animeface\"", "\"box\":[69,41,153,125]");
 
-        assertThat(shell.run("detect:use yolo").out()).contains("detector yolo 1.0.0 active");
+        assertThat(shell.run("detect:use yolo").out()).contains("detector yolo 1.1.0 active");
         assertThat(shell.run("detect:list").out()).containsPattern("(?m)^\\*\\s+yolo");
         TestShell.Result back = shell.run("detect:run " + PICTURE);
         assertThat(back.status()).as(back.message()).isZero();
-        assertThat(back.out()).contains("detector yolo 1.0.0");
+        assertThat(back.out()).contains("detector yolo 1.1.0");
         // one run with another detector leaves the active one as it was
         TestShell.Result once = shell.run("detect:run --detector animeface " + PICTURE);
         assertThat(once.status()).as(once.message()).isZero();
