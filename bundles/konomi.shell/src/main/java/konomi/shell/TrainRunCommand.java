@@ -45,7 +45,7 @@ public class TrainRunCommand {
             @Parameter(names = {"--init"}, absentValue = "") String init,
             @Descriptor("with --init: train only the new output layer") @Parameter(names = {"--freeze"}, absentValue = "false", presentValue = "true") boolean freeze,
             @Descriptor("no random crop/flip/colour jitter") @Parameter(names = {"--no-augment"}, absentValue = "false", presentValue = "true") boolean noAugment,
-            @Descriptor("augmentations to use: crop, flip, jitter (comma separated), all or none") @Parameter(names = {"--augment"}, absentValue = "") String augment,
+            @Descriptor("augmentations to use: crop, flip, jitter, zoom (comma separated; all = the first three), all or none") @Parameter(names = {"--augment"}, absentValue = "") String augment,
             @Descriptor("also keep the weights of every Nth epoch (epoch-NNN.zip); the best is always model.zip")
             @Parameter(names = {"--checkpoint-every"}, absentValue = "") String checkpointEvery,
             @Descriptor("detect: train a face detector on labelled boxes (boxes.csv or labels/*.txt; split.csv parts kept)")
@@ -54,7 +54,7 @@ public class TrainRunCommand {
             @Parameter(names = {"--extra"}, absentValue = "") String extra,
             @Descriptor("detector head: centre (heatmap of face centres, the default) or yolo2 (anchors)")
             @Parameter(names = {"--head"}, absentValue = "") String head,
-            @Descriptor("scorer network: face (default) or wide (1.5x the widths, 4.4 MB)") @Parameter(names = {"--net"}, absentValue = "") String net,
+            @Descriptor("scorer network: face (default), wide (1.5x the widths, 4.4 MB) or deep (two convs per stage, 4.6 MB)") @Parameter(names = {"--net"}, absentValue = "") String net,
             @Descriptor("label smoothing for classifiers, e.g. 0.1 (default 0)") @Parameter(names = {"--smoothing"}, absentValue = "") String smoothing,
             @Descriptor("share of batches mixed by CutMix, e.g. 0.5 (default 0)") @Parameter(names = {"--cutmix"}, absentValue = "") String cutmix,
             @Descriptor("decay of a moving average of the weights, validated and kept, e.g. 0.999 (default 0: off; scorers and detectors)")

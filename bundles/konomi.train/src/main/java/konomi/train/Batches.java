@@ -8,12 +8,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
+import konomi.api.Box;
+import konomi.api.Image;
 import konomi.api.train.Recipe;
+import konomi.imaging.Images;
 import konomi.nn.Nets;
 import konomi.nn.Tensors;
 
 /**
- * Turns cached images into network batches: a random {@code size} crop, a horizontal flip and colour jitter
+ * Turns cached images into network batches: a random zoom when asked, a random {@code size} crop, a horizontal flip and colour jitter
  * (brightness, contrast, saturation ±20%) when augmenting, then CutMix in a share of the batches; the centre crop
  * otherwise. Labels are one-hot, or smoothed (classification), or the target value (regression).
  */
@@ -51,10 +54,16 @@ final class Batches {
         for (int i = 0; i < n; i++) {
             int idx = order[from + i];
             Sample s = cache.samples.get(idx);
-            int slack = cache.side - size;
+            byte[] src = cache.pixels.get(idx);
+            int side = cache.side;
+            if (augment.zoom()) {
+                src = zoomed(src, side, rnd);
+                side = size;
+            }
+            int slack = side - size;
             int ox = augment.crop() ? rnd.nextInt(slack + 1) : slack / 2, oy = augment.crop() ? rnd.nextInt(slack + 1) : slack / 2;
             boolean flip = mirror != (augment.flip() && rnd.nextBoolean());
-            cut(cache.pixels.get(idx), cache.side, ox, oy, flip, crop);
+            cut(src, side, ox, oy, flip, crop);
             Tensors.chw(crop, 3, size, x, i * per);
             if (augment.jitter()) {
                 jitter(x, i * per, size * size, 0.8f + 0.4f * (float) rnd.nextDouble(), 0.8f + 0.4f * (float) rnd.nextDouble(),
@@ -111,6 +120,17 @@ final class Batches {
                 y[i * k + c] = (1 - share) * y0[i * k + c] + share * y0[j * k + c];
             }
         }
+    }
+
+    /**
+     * A random square of 3/4 of the input size up to the whole cached face, at a random place, resized to the input
+     * size: between 0.75x and {@code side/size} (1.125x) the framing validation sees.
+     */
+    private byte[] zoomed(byte[] src, int side, SplittableRandom rnd) {
+        int least = size * 3 / 4, w = least + rnd.nextInt(side - least + 1);
+        int x = rnd.nextInt(side - w + 1), y = rnd.nextInt(side - w + 1);
+        Image window = Images.crop(new Image("zoom", side, side, 3, src), new Box(x, y, x + w, y + w));
+        return Images.resize(window, size, size).pixels();
     }
 
     private void cut(byte[] src, int side, int ox, int oy, boolean flip, byte[] dst) {

@@ -89,6 +89,9 @@ final class DetectionRun {
         if (!recipe.withEma(0).equals(Recipe.DEFAULT)) {
             throw new KonomiException("--net, --smoothing, --cutmix, --tta, --rank and --via-labels are for scorers; a detector takes --ema only");
         }
+        if (o.augment().zoom()) {
+            throw new KonomiException("--augment zoom is for scorers; a detector zooms its pictures with crop (0.6-1.5x)");
+        }
         try {
             Files.createDirectories(out);
         } catch (IOException e) {

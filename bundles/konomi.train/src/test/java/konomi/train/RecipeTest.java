@@ -92,6 +92,44 @@ class RecipeTest {
     }
 
     @Test
+    void zoomFramesTheFaceTighterOrLooser() throws Exception {
+        // one picture at the cache's side (18 px): black with a white 8 px square in the middle
+        int side = Tensors.cropFrom(SIZE);
+        byte[] px = new byte[side * side * 3];
+        for (int y = 5; y < 13; y++) {
+            java.util.Arrays.fill(px, (y * side + 5) * 3, (y * side + 13) * 3, (byte) 255);
+        }
+        Path f = dir.resolve("square.png");
+        Files.write(f, Images.png(new Image("square", side, side, 3, px)));
+        ImageCache cache = new ImageCache(List.of(new Sample(f, "square", 0, 0, "g")), side, 1);
+        Batches b = new Batches(cache, SIZE, CLASSES, net());
+        double plain = whiteShare(b.batch(new int[] {0}, 0, 1, Augment.NONE, null).getFeatures());
+        assertThat(plain).isCloseTo(64.0 / (SIZE * SIZE), within(1e-6)); // validation: the centre 16 px at 1:1
+        double least = 1, most = 0;
+        SplittableRandom rnd = new SplittableRandom(3);
+        for (int k = 0; k < 40; k++) {
+            INDArray x = b.batch(new int[] {0}, 0, 1, new Augment(false, false, false, true), rnd).getFeatures();
+            assertThat(x.shape()).containsExactly(1, 3, SIZE, SIZE);
+            double share = whiteShare(x);
+            least = Math.min(least, share);
+            most = Math.max(most, share);
+        }
+        // a 12 px window (3/4 of the input) shows the square at 16/12 its size, the whole 18 px at 16/18
+        assertThat(most).isGreaterThan(0.33);
+        assertThat(least).isLessThan(0.23);
+        assertThat(Augment.parse("all,zoom")).isEqualTo(new Augment(true, true, true, true));
+    }
+
+    private static double whiteShare(INDArray x) {
+        float[] v = x.data().asFloat();
+        int plane = SIZE * SIZE, white = 0;
+        for (int p = 0; p < plane; p++) {
+            white += v[p] > 0.5f ? 1 : 0;
+        }
+        return white / (double) plane;
+    }
+
+    @Test
     void theFlipTestAveragesThePictureAndItsMirrorImage() throws Exception {
         MultiLayerNetwork net = net();
         Batches b = new Batches(flat(), SIZE, CLASSES, net);

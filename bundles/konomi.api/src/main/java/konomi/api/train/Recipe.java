@@ -20,13 +20,13 @@ import konomi.api.KonomiException;
  *                  classifier frozen, one weight per label learned) instead of from its features
  */
 public record Recipe(String net, double smoothing, double cutmix, double ema, boolean flipTest, double rank, boolean viaLabels) {
-    public static final String FACE = "face", WIDE = "wide";
+    public static final String FACE = "face", WIDE = "wide", DEEP = "deep";
     public static final Recipe DEFAULT = new Recipe(FACE, 0, 0, 0, false, 0, false);
 
     public Recipe {
         net = net == null || net.isBlank() ? FACE : net.trim().toLowerCase(Locale.ROOT);
-        if (!net.equals(FACE) && !net.equals(WIDE)) {
-            throw new KonomiException("--net must be " + FACE + " or " + WIDE + ", not " + net);
+        if (!net.equals(FACE) && !net.equals(WIDE) && !net.equals(DEEP)) {
+            throw new KonomiException("--net must be " + FACE + ", " + WIDE + " or " + DEEP + ", not " + net);
         }
         Check.range("label smoothing", smoothing, 0, 0.5);
         Check.range("cutmix", cutmix, 0, 1);
