@@ -10,14 +10,18 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import konomi.imaging.PerceptualHash;
 import konomi.nn.gan.FaceSet;
 
-/** Manual probe (-Dgan.copies=true): how often a real face is within the duplicate distance of another training face. */
+/**
+ * Manual probe (-Dgan.copies=true): how often a real face is within the duplicate distance of another training face;
+ * {@code -Dgan.folders=a,b} (under ../shared/data) picks the folders, by default the three the shipped GAN 1.0.0 used.
+ */
 class CopiesBaselineProbe {
     @Test
     @EnabledIfSystemProperty(named = "gan.copies", matches = "true")
     void baseline() {
         Path d = Path.of("../../../shared/data");
-        FaceSet faces = FaceSet.load(List.of(d.resolve("anime_face_patches64/face"), d.resolve("anime_faces_holoen20"), d.resolve("anime_faces_moeimouto10")),
-                64, 0, 1, m -> { });
+        List<Path> folders = java.util.Arrays.stream(System.getProperty("gan.folders", "anime_face_patches64/face,anime_faces_holoen20,anime_faces_moeimouto10")
+                .split(",")).map(d::resolve).toList();
+        FaceSet faces = FaceSet.load(folders, 64, 0, 1, m -> { });
         long[] h = new long[faces.count()];
         for (int i = 0; i < h.length; i++) {
             h[i] = PerceptualHash.of(faces.image(i));
