@@ -35,7 +35,7 @@ class GeneratorTest extends FrameworkTest {
     @Test
     @Order(0)
     void theShippedGeneratorsDrawFacesTheCascadeFindsAndRedrawCharacters() throws Exception {
-        assertThat(shell.run("gen:list").out()).containsPattern("(?m)^faces\\s+gan\\s+1\\.0\\.0\\s+ACTIVE\\s+64x64x3")
+        assertThat(shell.run("gen:list").out()).containsPattern("(?m)^faces\\s+gan\\s+1\\.1\\.0\\s+ACTIVE\\s+64x64x3")
                 .containsPattern("(?m)^redraw\\s+cae\\s+1\\.0\\.0\\s+ACTIVE\\s+64x64x3");
         Path out = work.resolve("shipped");
         TestShell.Result drawn = shell.run("gen:run --n 64 --seed 1 --scale 2 --out " + out);
@@ -49,6 +49,14 @@ class GeneratorTest extends FrameworkTest {
         assertThat(found.status()).as(found.message()).isZero();
         int inGrid = found.out().lines().filter(l -> l.startsWith("grid.png")).mapToInt(l -> Integer.parseInt(l.split("\t")[1])).sum();
         assertThat(inGrid).as(found.out()).isGreaterThanOrEqualTo(MIN_FACES_OF_64);
+        // and alone, each sample at twice its size as the issue defines faceness (1.0.0, trained on tighter crops: 3 of 64)
+        assertThat(shell.run("detect:use animeface").status()).isZero();
+        TestShell.Result alone = shell.run("detect:run --no-format " + out);
+        assertThat(shell.run("detect:use auto").status()).isZero();
+        assertThat(alone.status()).as(alone.message()).isZero();
+        long samplesWithFace = alone.out().lines().filter(l -> l.contains("\t") && !l.startsWith("grid.png"))
+                .filter(l -> Integer.parseInt(l.split("\t")[1]) > 0).count();
+        assertThat(samplesWithFace).as(alone.out()).isGreaterThanOrEqualTo(MIN_SAMPLES_WITH_FACE);
 
         Path face = TestShell.SHARED.resolve("data/anime_faces_holoen20/ame").toFile().listFiles()[0].toPath();
         TestShell.Result redrawn = shell.run("gen:transform --to gura --out " + work.resolve("as-gura.png") + " " + face);
@@ -60,6 +68,8 @@ class GeneratorTest extends FrameworkTest {
 
     /** Of the shipped generator's 64 samples of seed 1 in their grid, the cascade finds at least this many (21 measured). */
     static final int MIN_FACES_OF_64 = 12;
+    /** Faceness 0.5 on 64 samples: the shipped generator measured 0.65-0.86 on 5,000 (README). */
+    static final int MIN_SAMPLES_WITH_FACE = 32;
 
     @Test
     @Order(1)
