@@ -18,8 +18,8 @@ import konomi.nn.gan.Samples;
 /**
  * Manual probe (-Dgan.nearest=model.zip, -Dgan.folders=a,b under ../shared/data): are samples near-copies of training
  * faces? For 1,000 samples, the pixel distance (RMS, 0-1 pixel values) to the nearest training face, against the same
- * for 1,000 training faces to their nearest other training face; the 16 closest samples beside their nearest
- * training faces go to target/nearest.png for the eye.
+ * for 1,000 training faces to their nearest other training face, and how far apart two pictures of each set are
+ * (diversity in pixels); the 16 closest samples beside their nearest training faces go to target/nearest.png.
  */
 class NearestProbe {
     @Test
@@ -40,6 +40,8 @@ class NearestProbe {
         int[][] realNearest = nearest(real, train, realIdx);
         double[] s = rms(samples, train, sampleNearest[0]), r = rms(real, train, realNearest[0]);
         System.out.printf("PROBE nearest training face, RMS pixel distance (0-1): samples %s; real faces %s%n", stats(s), stats(r));
+        System.out.printf(java.util.Locale.ROOT, "PROBE mean RMS pixel distance between two pictures: samples %.3f, real faces %.3f%n",
+                meanPairwise(samples), meanPairwise(real));
         Integer[] order = new Integer[s.length];
         Arrays.setAll(order, i -> i);
         Arrays.sort(order, (a, b) -> Double.compare(s[a], s[b]));
@@ -76,6 +78,21 @@ class NearestProbe {
             best[i] = b;
         }
         return new int[][] {best};
+    }
+
+    /** Mean RMS distance (0-1 pixel values) over all pairs of rows: how far apart two pictures of the set are. */
+    private static double meanPairwise(INDArray q) {
+        INDArray n = q.mul(q).sum(1).reshape(-1, 1);
+        INDArray d2 = q.mmul(q.transpose()).muli(-2).addiColumnVector(n).addiRowVector(n.reshape(1, -1));
+        double sum = 0;
+        int rows = q.rows();
+        for (int i = 0; i < rows; i++) {
+            double[] row = d2.getRow(i).toDoubleVector();
+            for (int j = i + 1; j < rows; j++) {
+                sum += Math.sqrt(Math.max(0, row[j]) / q.columns()) / 2;
+            }
+        }
+        return sum / (rows * (rows - 1) / 2.0);
     }
 
     private static double[] rms(INDArray q, INDArray train, int[] idx) {
