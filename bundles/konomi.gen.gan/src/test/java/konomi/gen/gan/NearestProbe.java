@@ -34,11 +34,11 @@ class NearestProbe {
                 "1", "model.zip", "64x64x3", java.util.Map.of("latent", "128"), "probe", "probe"), Path.of(System.getProperty("gan.nearest")));
         List<Image> drawn = g.generate(1000, 1);
         INDArray samples = Samples.batch(drawn, 64).reshape(drawn.size(), -1);
-        int[][] sampleNearest = nearest(samples, train, null);
-        int[] realIdx = new java.util.Random(1).ints(0, n).distinct().limit(1000).toArray();
+        double[] s = new double[samples.rows()], r = new double[1000];
+        int[] sampleNearest = nearest(samples, train, null, s);
+        int[] realIdx = new java.util.Random(1).ints(0, n).distinct().limit(r.length).toArray();
         INDArray real = train.getRows(realIdx);
-        int[][] realNearest = nearest(real, train, realIdx);
-        double[] s = rms(samples, train, sampleNearest[0]), r = rms(real, train, realNearest[0]);
+        nearest(real, train, realIdx, r);
         System.out.printf("PROBE nearest training face, RMS pixel distance (0-1): samples %s; real faces %s%n", stats(s), stats(r));
         System.out.printf(java.util.Locale.ROOT, "PROBE mean RMS pixel distance between two pictures: samples %.3f, real faces %.3f%n",
                 meanPairwise(samples), meanPairwise(real));
@@ -48,7 +48,7 @@ class NearestProbe {
         List<Image> pairs = new ArrayList<>();
         for (int k = 0; k < 16; k++) {
             pairs.add(drawn.get(order[k]));
-            pairs.add(faces.image(sampleNearest[0][order[k]]));
+            pairs.add(faces.image(sampleNearest[order[k]]));
         }
         Files.write(Path.of("target/nearest.png"), Images.png(Images.grid(pairs, 8)));
     }
@@ -59,16 +59,25 @@ class NearestProbe {
         return a;
     }
 
+    /** Squared distances between every row of {@code a} and every row of {@code b}: |a|^2 + |b|^2 - 2ab, one matrix product. */
+    private static INDArray squaredDistances(INDArray a, INDArray b) {
+        return a.mmul(b.transpose()).muli(-2).addiColumnVector(a.mul(a).sum(1).reshape(-1, 1)).addiRowVector(b.mul(b).sum(1).reshape(1, -1));
+    }
+
+    /** RMS distance on 0-1 pixel values from a squared distance between two [-1, 1] pictures of {@code values} numbers. */
+    private static double rms(double squared, long values) {
+        return Math.sqrt(Math.max(0, squared) / values) / 2;
+    }
+
     /**
-     * Index of each row's nearest row of {@code train} by squared distance (|a|^2 + |b|^2 - 2ab, one matrix product),
-     * never row {@code self[i]} itself.
+     * Index of each row's nearest row of {@code train}, never row {@code self[i]} itself; its RMS distance goes to
+     * {@code distance[i]}.
      */
-    private static int[][] nearest(INDArray q, INDArray train, int[] self) {
-        INDArray qn = q.mul(q).sum(1), tn = train.mul(train).sum(1);
-        INDArray dist = q.mmul(train.transpose()).muli(-2).addiColumnVector(qn.reshape(-1, 1)).addiRowVector(tn.reshape(1, -1));
+    private static int[] nearest(INDArray q, INDArray train, int[] self, double[] distance) {
+        INDArray d2 = squaredDistances(q, train);
         int[] best = new int[q.rows()];
-        for (int i = 0; i < q.rows(); i++) {
-            double[] row = dist.getRow(i).toDoubleVector();
+        for (int i = 0; i < best.length; i++) {
+            double[] row = d2.getRow(i).toDoubleVector();
             int b = -1;
             for (int j = 0; j < row.length; j++) {
                 if ((self == null || j != self[i]) && (b < 0 || row[j] < row[b])) {
@@ -76,32 +85,23 @@ class NearestProbe {
                 }
             }
             best[i] = b;
+            distance[i] = rms(row[b], q.columns());
         }
-        return new int[][] {best};
+        return best;
     }
 
-    /** Mean RMS distance (0-1 pixel values) over all pairs of rows: how far apart two pictures of the set are. */
+    /** Mean RMS distance over all pairs of rows: how far apart two pictures of the set are. */
     private static double meanPairwise(INDArray q) {
-        INDArray n = q.mul(q).sum(1).reshape(-1, 1);
-        INDArray d2 = q.mmul(q.transpose()).muli(-2).addiColumnVector(n).addiRowVector(n.reshape(1, -1));
+        INDArray d2 = squaredDistances(q, q);
         double sum = 0;
         int rows = q.rows();
         for (int i = 0; i < rows; i++) {
             double[] row = d2.getRow(i).toDoubleVector();
             for (int j = i + 1; j < rows; j++) {
-                sum += Math.sqrt(Math.max(0, row[j]) / q.columns()) / 2;
+                sum += rms(row[j], q.columns());
             }
         }
         return sum / (rows * (rows - 1) / 2.0);
-    }
-
-    private static double[] rms(INDArray q, INDArray train, int[] idx) {
-        double[] out = new double[q.rows()];
-        for (int i = 0; i < out.length; i++) {
-            // pixels are in [-1, 1]: halve the distance for 0-1 values
-            out[i] = q.getRow(i).sub(train.getRow(idx[i])).norm2Number().doubleValue() / Math.sqrt(q.columns()) / 2;
-        }
-        return out;
     }
 
     private static String stats(double[] v) {
