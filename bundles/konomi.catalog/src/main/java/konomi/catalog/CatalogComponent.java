@@ -93,6 +93,11 @@ public class CatalogComponent implements Catalog {
     }
 
     @Override
+    public List<Long> recordAll(List<Sighting> sightings) {
+        return catalog().recordAll(sightings);
+    }
+
+    @Override
     public boolean wasSent(URI location, String sink) {
         return catalog().wasSent(location, sink);
     }

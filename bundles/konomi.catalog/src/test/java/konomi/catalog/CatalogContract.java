@@ -292,4 +292,56 @@ abstract class CatalogContract {
         assertThat(catalog.stats().images()).isEqualTo(25);
         assertThat(catalog.stats().faces()).isEqualTo(25);
     }
+
+    @Test
+    void aChunkIsRecordedAsEachSightingInTurnWouldBe() {
+        long a = catalog.record(sighting("a.jpg", HASH, T0, 3.0, "mori"));
+        catalog.markSent(loc("a.jpg"), "slack", "ts=1");
+        List<Long> ids = catalog.recordAll(List.of(sighting("b.jpg", flip(HASH, 20), T0, 1.0, "ina"),
+                sighting("a.jpg", HASH, T0.plus(Duration.ofDays(1)), 2.0, "ina", 4.5, "mori"), sighting("c.jpg", ~HASH, T0)));
+        assertThat(ids).hasSize(3).doesNotHaveDuplicates();
+        assertThat(ids.get(1)).as("a seen again keeps its id").isEqualTo(a);
+        CatalogEntry e = catalog.list(new CatalogQuery(null, null, 10, false)).stream().filter(x -> x.id() == a).findFirst().orElseThrow();
+        assertThat(e.score()).isEqualTo(4.5);
+        assertThat(e.label()).isEqualTo("mori");
+        assertThat(e.faces()).isEqualTo(2);
+        assertThat(e.firstSeen()).isEqualTo(T0);
+        assertThat(e.lastSeen()).isEqualTo(T0.plus(Duration.ofDays(1)));
+        assertThat(e.sentTo()).containsExactly("slack");
+        assertThat(catalog.stats().images()).isEqualTo(3);
+        assertThat(catalog.stats().faces()).as("a's first face replaced by its two, b's one").isEqualTo(3);
+        assertThat(catalog.duplicateOf(flip(HASH, 21)).orElseThrow().id()).as("the chunk's hashes are indexed").isEqualTo(ids.get(0));
+        assertThat(catalog.recordAll(List.of(sighting("d.jpg", 5L, T0, 1.0, "ina"), sighting("d.jpg", 5L, T0, 2.0, "ina", 3.0, "mori"))))
+                .as("the same location twice in a chunk: the later sighting updates the earlier").hasSize(2)
+                .satisfies(l -> assertThat(l.get(0)).isEqualTo(l.get(1)));
+        assertThat(catalog.stats().faces()).isEqualTo(5);
+    }
+
+    @Test
+    void chunksFromManyThreadsAtOnce() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<Long>>> ids = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                for (int c = 0; c < 5; c++) {
+                    int chunk = c; // every thread records the same five chunks of five: each location inserted once, then updated
+                    ids.add(pool.submit(() -> {
+                        List<Sighting> s = new ArrayList<>();
+                        for (int i = 0; i < 5; i++) {
+                            int n = chunk * 5 + i;
+                            s.add(sighting("p" + n + ".jpg", (long) n << 20, T0, 1.0 + n / 10.0, "mori"));
+                        }
+                        return catalog.recordAll(s);
+                    }));
+                }
+            }
+            for (Future<List<Long>> f : ids) {
+                assertThat(f.get(60, TimeUnit.SECONDS)).hasSize(5).allMatch(id -> id > 0);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(catalog.stats().images()).isEqualTo(25);
+        assertThat(catalog.stats().faces()).isEqualTo(25);
+    }
 }

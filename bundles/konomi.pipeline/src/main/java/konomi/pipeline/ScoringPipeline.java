@@ -222,6 +222,10 @@ public class ScoringPipeline implements Pipeline {
         final TopN<RankedImage> top;
         final List<String> messages = new ArrayList<>();
         final long t0 = System.nanoTime();
+        /** Records chunks into the catalog; the chunk it is recording, delivered once recorded. */
+        java.util.concurrent.ExecutorService recorder;
+        java.util.concurrent.Future<?> recording;
+        List<Pending> recorded;
         int total = -1, done, images, faces, errors, skipped, belowMin;
 
         Run(PipelineJob job, RunInfo info, Bound<FaceDetector> detector, List<Bound<Scorer>> scorers, ProgressListener listener,
@@ -243,18 +247,25 @@ public class ScoringPipeline implements Pipeline {
             int most = job.facesGiven() ? CHUNK_CROPS : CHUNK_PICTURES;
             List<Pending> chunk = new ArrayList<>(most);
             long[] pixels = {0};
-            while (it.tryAdvance(item -> {
-                Pending p = prepare(item);
-                chunk.add(p);
-                pixels[0] += p.image == null ? 0 : (long) p.image.width() * p.image.height();
-            })) {
-                if (chunk.size() >= most || pixels[0] >= CHUNK_PIXELS) {
-                    finish(chunk, sessions);
-                    chunk.clear();
-                    pixels[0] = 0;
+            try {
+                while (it.tryAdvance(item -> {
+                    Pending p = prepare(item);
+                    chunk.add(p);
+                    pixels[0] += p.image == null ? 0 : (long) p.image.width() * p.image.height();
+                })) {
+                    if (chunk.size() >= most || pixels[0] >= CHUNK_PIXELS) {
+                        finish(new ArrayList<>(chunk), sessions);
+                        chunk.clear();
+                        pixels[0] = 0;
+                    }
+                }
+                finish(chunk, sessions);
+                deliverRecorded(sessions);
+            } finally {
+                if (recorder != null) {
+                    recorder.shutdownNow();
                 }
             }
-            finish(chunk, sessions);
         }
 
         /** An item read and decoded, or already done with (skipped, or failed with its result). */
@@ -266,6 +277,7 @@ public class ScoringPipeline implements Pipeline {
             ImageResult failed;
             List<Face> found = List.of();
             List<List<Score>> perFace = List.of();
+            ImageResult result;
 
             Pending(SourceItem item) {
                 this.item = item;
@@ -328,38 +340,81 @@ public class ScoringPipeline implements Pipeline {
                 }
             }
             int at = 0;
+            List<Sighting> sightings = new ArrayList<>(chunk.size());
+            for (Pending p : chunk) {
+                if (p.failed == null && p.image != null) {
+                    p.perFace = scorers.isEmpty() ? List.of() : scores.subList(at, at + p.found.size());
+                    at += p.found.size();
+                    p.result = result(p.item, p.image, p.found, p.perFace);
+                    sightings.add(sighting(p.item, p.image, p.bytes, p.hash, p.result.faces()));
+                }
+            }
+            // the chunk recorded in one go, before the sinks see it (they ask the catalog whether a picture was sent
+            // before); on a thread of its own while the next chunk is read and scored, unless the next chunk's
+            // --new-only checks need this one recorded first
+            deliverRecorded(sessions);
+            if (catalog != null && !sightings.isEmpty()) {
+                if (job.newOnly()) {
+                    catalog.recordAll(sightings);
+                } else {
+                    if (recorder == null) {
+                        recorder = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                            Thread t = new Thread(r, "konomi-catalog-record");
+                            t.setDaemon(true);
+                            return t;
+                        });
+                    }
+                    recording = recorder.submit(() -> catalog.recordAll(sightings));
+                    recorded = chunk;
+                    return;
+                }
+            }
+            deliver(chunk, sessions);
+        }
+
+        /** Waits for the chunk being recorded, then delivers it. */
+        private void deliverRecorded(List<ResultSink.Session> sessions) {
+            if (recording == null) {
+                return;
+            }
+            try {
+                recording.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KonomiException("interrupted while recording into the catalog");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new KonomiException("catalog: " + e.getCause(), e.getCause());
+            } finally {
+                recording = null;
+            }
+            List<Pending> chunk = recorded;
+            recorded = null;
+            deliver(chunk, sessions);
+        }
+
+        private void deliver(List<Pending> chunk, List<ResultSink.Session> sessions) {
             for (Pending p : chunk) {
                 if (p.failed != null) {
                     deliver(p.failed, null, null, sessions);
                 } else if (p.image == null) {
                     skip();
                 } else {
-                    p.perFace = scorers.isEmpty() ? List.of() : scores.subList(at, at + p.found.size());
-                    at += p.found.size();
                     done(p, sessions);
                 }
             }
         }
 
         private void done(Pending p, List<ResultSink.Session> sessions) {
-            SourceItem item = p.item;
-            Image image = p.image;
-            byte[] bytes = p.bytes;
-            long hash = p.hash;
-            ImageResult result = result(item, image, p.found, p.perFace);
+            ImageResult result = p.result;
             images++;
             faces += result.faces().size();
-            top.offer(new RankedImage(item.id(), result.score(), result.faces().size(), result.label()));
-            if (catalog != null) {
-                // before the sinks: they ask the catalog whether this picture was sent before
-                catalog.record(sighting(item, image, bytes, hash, result.faces()));
-            }
+            top.offer(new RankedImage(p.item.id(), result.score(), result.faces().size(), result.label()));
             if (job.minScore() != null && (result.score() == null || result.score() < job.minScore())) {
                 belowMin++;
                 notify(result);
                 return;
             }
-            deliver(result, image, bytes, sessions);
+            deliver(result, p.image, p.bytes, sessions);
         }
 
         private Sighting sighting(SourceItem item, Image image, byte[] bytes, long hash, List<FaceResult> faces) {

@@ -39,8 +39,9 @@ class CatalogRunTest {
     static final Path PLAIN = Path.of(System.getProperty("konomi.shared", "../../../shared"), "data", "anime_illustrations_plain");
 
     /** Records sightings in memory; a duplicate is a hash within the default distance. */
-    static final class Recording implements Catalog {
-        final List<Sighting> sightings = new ArrayList<>();
+    static class Recording implements Catalog {
+        final List<Sighting> sightings = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<String> threads = java.util.Collections.synchronizedList(new ArrayList<>());
 
         public boolean seen(URI location) {
             return sightings.stream().anyMatch(s -> s.location().equals(location));
@@ -54,6 +55,7 @@ class CatalogRunTest {
 
         public long record(Sighting sighting) {
             sightings.add(sighting);
+            threads.add(Thread.currentThread().getName());
             return sightings.size();
         }
 
@@ -227,5 +229,43 @@ class CatalogRunTest {
         ScoringPipeline p = new ScoringPipelineTest().pipeline();
         assertThatThrownBy(() -> p.run(new PipelineJob("mem:x", List.of("level"), null, false, 0.25, List.of(), null, false, 5).withNewOnly(true), null))
                 .hasMessage("--new-only needs the catalog, and bundle konomi.catalog is not active (see catalog:stats)");
+    }
+
+    @Test
+    void chunksAreRecordedWhileTheNextIsScoredAndDeliveredOnlyOnceRecorded() {
+        ScoringPipeline p = new ScoringPipelineTest().pipeline();
+        p.catalog = new Recording() {
+            @Override
+            public List<Long> recordAll(List<Sighting> s) {
+                try {
+                    Thread.sleep(20); // slower than scoring a chunk: a delivery that did not wait would find its picture missing
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                return super.recordAll(s);
+            }
+        };
+        Recording recording = (Recording) p.catalog;
+        List<String> delivered = new ArrayList<>();
+        p.addSink(run -> new ResultSink.Session() {
+            public void accept(ImageResult result, Image image) {
+                if (!result.failed()) {
+                    assertThat(recording.seen(result.location())).as(result.id() + " recorded before delivery").isTrue();
+                }
+                delivered.add(result.id());
+            }
+
+            public void complete(konomi.api.sink.RunSummary summary) {
+            }
+
+            public void close() {
+            }
+        }, Map.of(ResultSink.NAME, "check", ResultSink.OUTPUT, ResultSink.OUTPUT_NONE, "service.id", 9L));
+        PipelineSummary s = p.run(new PipelineJob("mem:x", List.of("level"), null, false, 0.25, List.of("check"), null, false, 5), null);
+        assertThat(delivered).hasSize(100);
+        assertThat(delivered).as("in source order").isEqualTo(delivered.stream().sorted(java.util.Comparator.comparingInt(
+                id -> Integer.parseInt(id.replaceAll("\\D", "")))).toList());
+        assertThat(recording.sightings).hasSize(s.images());
+        assertThat(recording.threads).containsOnly("konomi-catalog-record");
     }
 }

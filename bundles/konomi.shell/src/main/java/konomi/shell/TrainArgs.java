@@ -112,6 +112,18 @@ final class TrainArgs {
         return b;
     }
 
+    /** Knowledge distillation from --teacher, its share --distill and --temperature (each needing the teacher). */
+    static Recipe teacher(Recipe r, String teacher, String distill, String temperature) {
+        if (teacher.isEmpty()) {
+            if (!distill.isEmpty() || !temperature.isEmpty()) {
+                throw new KonomiException("--distill and --temperature need --teacher <classifier>");
+            }
+            return r;
+        }
+        return r.withTeacher(teacher, distill.isEmpty() ? r.distill() : number("--distill", distill),
+                temperature.isEmpty() ? r.temperature() : number("--temperature", temperature));
+    }
+
     /** The scorer levers from --net/--smoothing/--cutmix/--ema/--tta/--rank, each off when not given. */
     static Recipe levers(String net, String smoothing, String cutmix, String ema, String tta, String rank) {
         Recipe r = Recipe.DEFAULT;

@@ -65,6 +65,12 @@ public class TrainRunCommand {
             @Parameter(names = {"--rank"}, absentValue = "") String rank,
             @Descriptor("regressors with --init <classifier>: predict from its label probabilities (classifier frozen, a weight per label)")
             @Parameter(names = {"--via-labels"}, absentValue = "false", presentValue = "true") boolean viaLabels,
+            @Descriptor("classifiers: distil from this trained classifier of the same labels (installed scorer name, model.zip or train:run folder)")
+            @Parameter(names = {"--teacher"}, absentValue = "") String teacher,
+            @Descriptor("with --teacher: the share of each target that is the teacher's probabilities (default 0.5)")
+            @Parameter(names = {"--distill"}, absentValue = "") String distill,
+            @Descriptor("with --teacher: temperature softening the teacher's probabilities (default 1)")
+            @Parameter(names = {"--temperature"}, absentValue = "") String temperature,
             @Descriptor("start over instead of resuming") @Parameter(names = {"--fresh"}, absentValue = "false", presentValue = "true") boolean fresh,
             @Descriptor("dataset folder or CSV") String dataset) {
         if (out.isEmpty()) {
@@ -83,7 +89,7 @@ public class TrainRunCommand {
         TrainArgs.given(init, b::init);
         TrainArgs.given(checkpointEvery, v -> b.checkpointEvery(TrainArgs.integer("--checkpoint-every", v)));
         b.freeze(freeze).resume(!fresh).split(TrainArgs.split(seed, val, test, groups));
-        b.recipe(TrainArgs.levers(net, smoothing, cutmix, ema, tta, rank).withViaLabels(viaLabels));
+        b.recipe(TrainArgs.teacher(TrainArgs.levers(net, smoothing, cutmix, ema, tta, rank).withViaLabels(viaLabels), teacher, distill, temperature));
         TrainResult r = t.train(Path.of(dataset), Path.of(out), b.build(), TrainArgs.printer(e -> System.out.printf(Locale.ROOT,
                 "epoch %3d/%d  loss %.4f  val_loss %.4f%s  lr %.2g  %.0f img/s  %s  ETA %s%s%n",
                 e.epoch(), e.epochs(), e.trainLoss(), e.valLoss(),

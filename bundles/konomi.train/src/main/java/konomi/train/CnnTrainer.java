@@ -37,10 +37,15 @@ public class CnnTrainer implements Trainer {
         if (options.detect()) {
             return new DetectionRun(dataset, output, options, listener, this::resolveInit).run();
         }
-        return new TrainingRun(dataset, output, options, listener, this::resolveInit).run();
+        return new TrainingRun(dataset, output, options, listener, this::resolve).run();
     }
 
     Path resolveInit(String init, TrainListener listener) {
+        return resolve("--init", init, listener);
+    }
+
+    /** {@code init}-like option values ({@code --init}, {@code --teacher}) to a network file; messages name the option. */
+    Path resolve(String option, String init, TrainListener listener) {
         Path path = null;
         try {
             path = Path.of(init);
@@ -58,15 +63,15 @@ public class CnnTrainer implements Trainer {
             kind = "detector";
         }
         if (file.isEmpty()) {
-            throw new KonomiException("--init " + init + ": no such file, and no installed scorer or detector model of that name (model:list shows them)");
+            throw new KonomiException(option + " " + init + ": no such file, and no installed scorer or detector model of that name (model:list shows them)");
         }
         String k = kind;
         // which bundle it came from, for the user; the file itself is what modelFile chose
         r.models().stream().filter(m -> m.state() == ModelStatus.State.ACTIVE && m.descriptor() != null)
                 .map(ModelStatus::descriptor).filter(d -> d.kind().equals(k) && d.name().equals(init))
                 .max(Comparator.comparing((ModelDescriptor d) -> Version.parseVersion(d.version())))
-                .ifPresentOrElse(d -> listener.message("--init " + init + ": the network of " + d.bundle() + " " + d.version()),
-                        () -> listener.message("--init " + init + ": the network of the installed " + k + " model"));
+                .ifPresentOrElse(d -> listener.message(option + " " + init + ": the network of " + d.bundle() + " " + d.version()),
+                        () -> listener.message(option + " " + init + ": the network of the installed " + k + " model"));
         return file.get();
     }
 }

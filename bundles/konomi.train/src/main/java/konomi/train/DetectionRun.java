@@ -87,7 +87,7 @@ final class DetectionRun {
         boolean lowerIsBetter = metricName.equals("loss");
         Recipe recipe = o.recipe();
         if (!recipe.withEma(0).equals(Recipe.DEFAULT)) {
-            throw new KonomiException("--net, --smoothing, --cutmix, --tta, --rank and --via-labels are for scorers; a detector takes --ema only");
+            throw new KonomiException("--net, --smoothing, --cutmix, --tta, --rank, --via-labels and --teacher are for scorers; a detector takes --ema only");
         }
         if (o.augment().zoom()) {
             throw new KonomiException("--augment zoom is for scorers; a detector zooms its pictures with crop (0.6-1.5x)");

@@ -40,6 +40,11 @@ final class Loop {
         return fitEpoch(net, batches.samples().size(), batches::batch, epoch, o, average);
     }
 
+    /** The same, each batch's targets mixed with a teacher's outputs when {@code teacher} is not null. */
+    static double fitEpoch(MultiLayerNetwork net, Batches batches, int epoch, TrainOptions o, WeightAverage average, Distillation teacher) {
+        return fitEpoch(net, batches.samples().size(), batches::batch, epoch, o, average, teacher == null ? d -> d : teacher::apply);
+    }
+
     /** Makes the batch of samples {@code order[from..to)}. */
     interface BatchMaker {
         DataSet batch(int[] order, int from, int to, Augment augment, SplittableRandom rnd);
@@ -47,6 +52,12 @@ final class Loop {
 
     /** {@link #fitEpoch(MultiLayerNetwork, Batches, int, TrainOptions)} for any kind of batch. */
     static double fitEpoch(MultiLayerNetwork net, int n, BatchMaker batches, int epoch, TrainOptions o, WeightAverage average) {
+        return fitEpoch(net, n, batches, epoch, o, average, d -> d);
+    }
+
+    /** The same, with {@code targets} applied to each batch on the training thread before it is fitted. */
+    static double fitEpoch(MultiLayerNetwork net, int n, BatchMaker batches, int epoch, TrainOptions o, WeightAverage average,
+                           java.util.function.UnaryOperator<DataSet> targets) {
         SplittableRandom rnd = new SplittableRandom(o.split().seed() * 7919 + epoch);
         int[] order = Batches.shuffled(n, rnd.split());
         SplittableRandom aug = rnd.split();
@@ -81,7 +92,7 @@ final class Loop {
                 if (item == null) {
                     throw new KonomiException("batch preparation stalled");
                 }
-                net.fit((DataSet) item);
+                net.fit(targets.apply((DataSet) item));
                 sum += net.score();
                 if (average != null) {
                     average.update(net, net.getIterationCount());

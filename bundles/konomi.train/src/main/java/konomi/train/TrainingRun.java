@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.BiFunction;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -46,10 +45,14 @@ final class TrainingRun {
     private final Path out;
     private final TrainOptions o;
     private final TrainListener listener;
-    /** Resolves {@code init} (a path or an installed model's name) to a network file, reporting what it chose. */
-    private final BiFunction<String, TrainListener, Path> initResolver;
+    private final Resolver initResolver;
 
-    TrainingRun(Path dataset, Path output, TrainOptions options, TrainListener listener, BiFunction<String, TrainListener, Path> initResolver) {
+    /** Resolves an option's value (a path or an installed model's name) to a network file, reporting what it chose. */
+    interface Resolver {
+        Path resolve(String option, String value, TrainListener listener);
+    }
+
+    TrainingRun(Path dataset, Path output, TrainOptions options, TrainListener listener, Resolver initResolver) {
         this.dataset = dataset;
         this.out = output.toAbsolutePath();
         this.o = options;
@@ -125,7 +128,7 @@ final class TrainingRun {
             if (o.init() == null) {
                 net = Nets.faceNet(meta, spec.seed(), Schedules.perEpoch(o), o.weightDecay(), CNN2DFormat.NCHW, recipe.net());
             } else {
-                Path base = initResolver.apply(o.init(), listener);
+                Path base = initResolver.resolve("--init", o.init(), listener);
                 MultiLayerNetwork start = Loop.restore(base, false);
                 if (recipe.viaLabels()) {
                     try {
@@ -141,6 +144,16 @@ final class TrainingRun {
             }
         }
         Nets.forTraining(net);
+        Distillation teacher = null;
+        if (recipe.teacher() != null) {
+            if (!classify) {
+                throw new KonomiException("--teacher is for classifiers; " + data.source() + " holds ratings");
+            }
+            Path file = initResolver.resolve("--teacher", recipe.teacher(), listener);
+            teacher = Distillation.load(file, meta.labels(), meta.size(), recipe.distill(), recipe.temperature());
+            listener.message(String.format(Locale.ROOT, "distilling from %s: %.2f of each target is its probabilities at temperature %.2g",
+                    file, recipe.distill(), recipe.temperature()));
+        }
         if (recipe.rank() > 0 && !classify) {
             Nets.withRankingLoss(net, recipe.rank());
         }
@@ -156,7 +169,7 @@ final class TrainingRun {
                 break;
             }
             long e0 = System.nanoTime();
-            double loss = Loop.fitEpoch(net, trainBatches, epoch, o, average);
+            double loss = Loop.fitEpoch(net, trainBatches, epoch, o, average, teacher);
             double trainSeconds = (System.nanoTime() - e0) / 1e9;
             Map<String, Double> v = Loop.measure(judged, valBatches, classes, null, o.batch(), recipe.flipTest());
             if (average != null || recipe.flipTest()) {
@@ -262,6 +275,9 @@ final class TrainingRun {
         n.put("tta", r.flipTest() ? ModelMeta.FLIP : "none");
         n.put("rank", r.rank());
         n.put("via-labels", r.viaLabels());
+        n.put("teacher", r.teacher());
+        n.put("distill", r.teacher() == null ? 0 : r.distill());
+        n.put("temperature", r.temperature());
         return n;
     }
 

@@ -151,4 +151,36 @@ class RecipeTest {
         avg.update(net, 1000); // decay 0.9 (the ramp is past it)
         assertThat(avg.network().params().equalsWithEps(start.add(0.1), 1e-5)).isTrue();
     }
+
+    @Test
+    void distillationMixesTheTeachersSoftenedProbabilitiesIntoTheLabels() throws Exception {
+        MultiLayerNetwork teacher = net();
+        Batches b = new Batches(flat(), SIZE, CLASSES, teacher);
+        DataSet batch = b.batch(Batches.identity(N), 0, N, Augment.NONE, null);
+        float[] p = teacher.output(batch.getFeatures(), false).data().asFloat();
+        float[] y = new Distillation(teacher, 0.7, 2).apply(batch).getLabels().data().asFloat();
+        for (int i = 0; i < N; i++) {
+            double norm = 0;
+            for (int c = 0; c < CLASSES; c++) {
+                norm += Math.sqrt(p[i * CLASSES + c]);
+            }
+            float sum = 0;
+            for (int c = 0; c < CLASSES; c++) {
+                double expected = 0.3 * (c == i % CLASSES ? 1 : 0) + 0.7 * Math.sqrt(p[i * CLASSES + c]) / norm;
+                assertThat((double) y[i * CLASSES + c]).isCloseTo(expected, within(1e-5));
+                sum += y[i * CLASSES + c];
+            }
+            assertThat(sum).isCloseTo(1f, within(1e-5f));
+        }
+    }
+
+    @Test
+    void aTeacherOfOtherLabelsIsRefusedInOneLine() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("teacher"));
+        Loop.writeModel(folder.resolve("model.zip"), net(), false);
+        new ModelMeta("classification", List.of("a", "b", "d", "c"), SIZE, ModelMeta.RGB01, null).write(folder.resolve("model.json"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Distillation.load(folder.resolve("model.zip"), List.of("a", "b", "c", "d"), SIZE, 0.5, 1))
+                .hasMessage("--teacher " + folder.resolve("model.zip") + ": predicts 4 labels at 16 px; this run needs the dataset's 4 labels in the same order at 16 px");
+        assertThat(Distillation.load(folder.resolve("model.zip"), List.of("a", "b", "d", "c"), SIZE, 0.5, 1)).isNotNull();
+    }
 }

@@ -32,6 +32,16 @@ public interface Catalog {
     long record(Sighting sighting);
 
     /**
+     * Records several sightings, as {@link #record} does each in turn; an implementation may do it in one transaction
+     * (a run records a chunk of pictures at once).
+     *
+     * @return their catalog ids, in order
+     */
+    default List<Long> recordAll(List<Sighting> sightings) {
+        return sightings.stream().map(this::record).toList();
+    }
+
+    /**
      * Whether the picture at this location, or a duplicate of it ({@link #duplicateOf}), was already sent to the
      * named sink. A location never recorded was never sent.
      */

@@ -18,8 +18,14 @@ import konomi.api.KonomiException;
  * @param rank      regressors: weight of a pairwise ranking loss beside the squared error (0: off)
  * @param viaLabels regressors started from a classifier ({@code init}): predict from its label probabilities (the
  *                  classifier frozen, one weight per label learned) instead of from its features
+ * @param teacher   classifiers: a trained classifier of the same labels (an installed scorer's name, a model.zip or a
+ *                  train:run folder) whose outputs on each training batch join the labels (knowledge distillation);
+ *                  null: off
+ * @param distill   with a teacher: the share of the training target that is the teacher's (0-1)
+ * @param temperature with a teacher: its probabilities are softened as {@code p^(1/T)}, renormalised (softmax at T)
  */
-public record Recipe(String net, double smoothing, double cutmix, double ema, boolean flipTest, double rank, boolean viaLabels) {
+public record Recipe(String net, double smoothing, double cutmix, double ema, boolean flipTest, double rank, boolean viaLabels,
+                     String teacher, double distill, double temperature) {
     public static final String FACE = "face", WIDE = "wide", DEEP = "deep";
     public static final Recipe DEFAULT = new Recipe(FACE, 0, 0, 0, false, 0, false);
 
@@ -34,33 +40,46 @@ public record Recipe(String net, double smoothing, double cutmix, double ema, bo
             Check.range("ema", ema, 0.5, 0.99999);
         }
         Check.range("ranking loss weight", rank, 0, 100);
+        teacher = teacher == null || teacher.isBlank() ? null : teacher.trim();
+        Check.range("distillation share", distill, 0, 1);
+        Check.range("distillation temperature", temperature, 0.1, 20);
+    }
+
+    /** Without a teacher (the recipe before distillation). */
+    public Recipe(String net, double smoothing, double cutmix, double ema, boolean flipTest, double rank, boolean viaLabels) {
+        this(net, smoothing, cutmix, ema, flipTest, rank, viaLabels, null, 0.5, 1);
     }
 
     public Recipe withNet(String v) {
-        return new Recipe(v, smoothing, cutmix, ema, flipTest, rank, viaLabels);
+        return new Recipe(v, smoothing, cutmix, ema, flipTest, rank, viaLabels, teacher, distill, temperature);
     }
 
     public Recipe withSmoothing(double v) {
-        return new Recipe(net, v, cutmix, ema, flipTest, rank, viaLabels);
+        return new Recipe(net, v, cutmix, ema, flipTest, rank, viaLabels, teacher, distill, temperature);
     }
 
     public Recipe withCutmix(double v) {
-        return new Recipe(net, smoothing, v, ema, flipTest, rank, viaLabels);
+        return new Recipe(net, smoothing, v, ema, flipTest, rank, viaLabels, teacher, distill, temperature);
     }
 
     public Recipe withEma(double v) {
-        return new Recipe(net, smoothing, cutmix, v, flipTest, rank, viaLabels);
+        return new Recipe(net, smoothing, cutmix, v, flipTest, rank, viaLabels, teacher, distill, temperature);
     }
 
     public Recipe withFlipTest(boolean v) {
-        return new Recipe(net, smoothing, cutmix, ema, v, rank, viaLabels);
+        return new Recipe(net, smoothing, cutmix, ema, v, rank, viaLabels, teacher, distill, temperature);
     }
 
     public Recipe withViaLabels(boolean v) {
-        return new Recipe(net, smoothing, cutmix, ema, flipTest, rank, v);
+        return new Recipe(net, smoothing, cutmix, ema, flipTest, rank, v, teacher, distill, temperature);
     }
 
     public Recipe withRank(double v) {
-        return new Recipe(net, smoothing, cutmix, ema, flipTest, v, viaLabels);
+        return new Recipe(net, smoothing, cutmix, ema, flipTest, v, viaLabels, teacher, distill, temperature);
+    }
+
+    /** Distils from {@code teacher}: its share of the target and the temperature of its probabilities. */
+    public Recipe withTeacher(String teacher, double distill, double temperature) {
+        return new Recipe(net, smoothing, cutmix, ema, flipTest, rank, viaLabels, teacher, distill, temperature);
     }
 }
