@@ -36,4 +36,16 @@ class ArgsTest {
                 .hasMessage("--since wants an age (30m, 12h, 7d, 2w) or a date (2026-11-30, 2026-11-30T18:00), not 'last week'");
         assertThatThrownBy(() -> Args.since("--since", "2026-13-45", CLOCK)).hasMessageStartingWith("--since wants");
     }
+
+    @Test
+    void aTeacherTakesAShareAndATemperatureAndNeitherGoesAlone() {
+        konomi.api.train.Recipe r = TrainArgs.teacher(konomi.api.train.Recipe.DEFAULT, "character", "0.7", "2");
+        assertThat(r.teacher()).isEqualTo("character");
+        assertThat(r.distill()).isEqualTo(0.7);
+        assertThat(r.temperature()).isEqualTo(2.0);
+        assertThat(TrainArgs.teacher(konomi.api.train.Recipe.DEFAULT, "character", "", "").distill()).as("default share").isEqualTo(0.5);
+        assertThat(TrainArgs.teacher(konomi.api.train.Recipe.DEFAULT, "", "", "").teacher()).isNull();
+        assertThatThrownBy(() -> TrainArgs.teacher(konomi.api.train.Recipe.DEFAULT, "", "0.7", "")).hasMessage("--distill and --temperature need --teacher <classifier>");
+        assertThatThrownBy(() -> TrainArgs.teacher(konomi.api.train.Recipe.DEFAULT, "character", "1.5", "")).hasMessage("--distill (the teacher's share) must be between 0.0 and 1.0, not 1.5");
+    }
 }

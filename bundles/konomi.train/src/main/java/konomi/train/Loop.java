@@ -40,9 +40,14 @@ final class Loop {
         return fitEpoch(net, batches.samples().size(), batches::batch, epoch, o, average);
     }
 
-    /** The same, each batch's targets mixed with a teacher's outputs when {@code teacher} is not null. */
+    /**
+     * The same, each batch's targets mixed with a teacher's outputs when {@code teacher} is not null. The teacher runs
+     * on the thread that prepares the batches: ND4J's workspaces are per thread, and a second network's inference
+     * between the student's steps on the training thread made both resize them every step.
+     */
     static double fitEpoch(MultiLayerNetwork net, Batches batches, int epoch, TrainOptions o, WeightAverage average, Distillation teacher) {
-        return fitEpoch(net, batches.samples().size(), batches::batch, epoch, o, average, teacher == null ? d -> d : teacher::apply);
+        BatchMaker maker = teacher == null ? batches::batch : (order, from, to, augment, rnd) -> teacher.apply(batches.batch(order, from, to, augment, rnd));
+        return fitEpoch(net, batches.samples().size(), maker, epoch, o, average);
     }
 
     /** Makes the batch of samples {@code order[from..to)}. */
@@ -52,12 +57,6 @@ final class Loop {
 
     /** {@link #fitEpoch(MultiLayerNetwork, Batches, int, TrainOptions)} for any kind of batch. */
     static double fitEpoch(MultiLayerNetwork net, int n, BatchMaker batches, int epoch, TrainOptions o, WeightAverage average) {
-        return fitEpoch(net, n, batches, epoch, o, average, d -> d);
-    }
-
-    /** The same, with {@code targets} applied to each batch on the training thread before it is fitted. */
-    static double fitEpoch(MultiLayerNetwork net, int n, BatchMaker batches, int epoch, TrainOptions o, WeightAverage average,
-                           java.util.function.UnaryOperator<DataSet> targets) {
         SplittableRandom rnd = new SplittableRandom(o.split().seed() * 7919 + epoch);
         int[] order = Batches.shuffled(n, rnd.split());
         SplittableRandom aug = rnd.split();
@@ -92,7 +91,7 @@ final class Loop {
                 if (item == null) {
                     throw new KonomiException("batch preparation stalled");
                 }
-                net.fit(targets.apply((DataSet) item));
+                net.fit((DataSet) item);
                 sum += net.score();
                 if (average != null) {
                     average.update(net, net.getIterationCount());

@@ -41,8 +41,8 @@ public record Recipe(String net, double smoothing, double cutmix, double ema, bo
         }
         Check.range("ranking loss weight", rank, 0, 100);
         teacher = teacher == null || teacher.isBlank() ? null : teacher.trim();
-        Check.range("distillation share", distill, 0, 1);
-        Check.range("distillation temperature", temperature, 0.1, 20);
+        Check.range("--distill (the teacher's share)", distill, 0, 1);
+        Check.range("--temperature", temperature, 0.1, 20);
     }
 
     /** Without a teacher (the recipe before distillation). */
