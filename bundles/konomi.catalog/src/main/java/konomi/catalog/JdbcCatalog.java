@@ -255,13 +255,7 @@ public final class JdbcCatalog implements Catalog, AutoCloseable {
         for (int i = 0; i < sightings.size(); i++) {
             Sighting s = sightings.get(i);
             Best best = Best.of(s);
-            up.setString(1, s.id());
-            up.setLong(2, s.phash());
-            up.setInt(3, s.width());
-            up.setInt(4, s.height());
-            up.setLong(5, s.bytes());
-            up.setInt(6, s.faces().size());
-            up.setString(7, ref(s.detector()));
+            setPicture(up, 1, s);
             up.setObject(8, time(seen(s)));
             setDouble(up, 9, best.score);
             up.setString(10, best.scorer);
@@ -281,13 +275,7 @@ public final class JdbcCatalog implements Catalog, AutoCloseable {
                     + "first_seen, last_seen, best_score, best_scorer, best_label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             ins.setString(1, s.source() == null ? "" : s.source());
             ins.setString(2, locs.get(i));
-            ins.setString(3, s.id());
-            ins.setLong(4, s.phash());
-            ins.setInt(5, s.width());
-            ins.setInt(6, s.height());
-            ins.setLong(7, s.bytes());
-            ins.setInt(8, s.faces().size());
-            ins.setString(9, ref(s.detector()));
+            setPicture(ins, 3, s);
             ins.setObject(10, time(seen(s)));
             ins.setObject(11, time(seen(s)));
             setDouble(ins, 12, best.score);
@@ -341,6 +329,17 @@ public final class JdbcCatalog implements Catalog, AutoCloseable {
             st.executeIfUsed(sql);
         }
         return ids;
+    }
+
+    /** The picture's columns item, phash, width, height, bytes, faces, detector from parameter {@code at} on. */
+    private static void setPicture(PreparedStatement ps, int at, Sighting s) throws SQLException {
+        ps.setString(at, s.id());
+        ps.setLong(at + 1, s.phash());
+        ps.setInt(at + 2, s.width());
+        ps.setInt(at + 3, s.height());
+        ps.setLong(at + 4, s.bytes());
+        ps.setInt(at + 5, s.faces().size());
+        ps.setString(at + 6, ref(s.detector()));
     }
 
     /** Adds the sighting's faces and scores to the statements' batches; its best score per scorer is kept or replaced. */
