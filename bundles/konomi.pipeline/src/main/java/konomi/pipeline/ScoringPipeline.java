@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Spliterator;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -223,8 +227,8 @@ public class ScoringPipeline implements Pipeline {
         final List<String> messages = new ArrayList<>();
         final long t0 = System.nanoTime();
         /** Records chunks into the catalog; the chunk it is recording, delivered once recorded. */
-        java.util.concurrent.ExecutorService recorder;
-        java.util.concurrent.Future<?> recording;
+        ExecutorService recorder;
+        Future<?> recording;
         List<Pending> recorded;
         int total = -1, done, images, faces, errors, skipped, belowMin;
 
@@ -346,19 +350,21 @@ public class ScoringPipeline implements Pipeline {
                     p.perFace = scorers.isEmpty() ? List.of() : scores.subList(at, at + p.found.size());
                     at += p.found.size();
                     p.result = result(p.item, p.image, p.found, p.perFace);
-                    sightings.add(sighting(p.item, p.image, p.bytes, p.hash, p.result.faces()));
+                    if (catalog != null) {
+                        sightings.add(sighting(p.item, p.image, p.bytes, p.hash, p.result.faces()));
+                    }
                 }
             }
             // the chunk recorded in one go, before the sinks see it (they ask the catalog whether a picture was sent
             // before); on a thread of its own while the next chunk is read and scored, unless the next chunk's
             // --new-only checks need this one recorded first
             deliverRecorded(sessions);
-            if (catalog != null && !sightings.isEmpty()) {
+            if (!sightings.isEmpty()) {
                 if (job.newOnly()) {
                     catalog.recordAll(sightings);
                 } else {
                     if (recorder == null) {
-                        recorder = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                        recorder = Executors.newSingleThreadExecutor(r -> {
                             Thread t = new Thread(r, "konomi-catalog-record");
                             t.setDaemon(true);
                             return t;
@@ -382,7 +388,7 @@ public class ScoringPipeline implements Pipeline {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new KonomiException("interrupted while recording into the catalog");
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 throw e.getCause() instanceof RuntimeException r ? r : new KonomiException("catalog: " + e.getCause(), e.getCause());
             } finally {
                 recording = null;
