@@ -35,15 +35,10 @@ final class Loop {
         return fitEpoch(net, batches.samples().size(), batches::batch, epoch, o, null);
     }
 
-    /** The same, averaging the weights into {@code average} after every step when it is not null. */
-    static double fitEpoch(MultiLayerNetwork net, Batches batches, int epoch, TrainOptions o, WeightAverage average) {
-        return fitEpoch(net, batches.samples().size(), batches::batch, epoch, o, average);
-    }
-
     /**
-     * The same, each batch's targets mixed with a teacher's outputs when {@code teacher} is not null. The teacher runs
-     * on the thread that prepares the batches: ND4J's workspaces are per thread, and a second network's inference
-     * between the student's steps on the training thread made both resize them every step.
+     * The same, averaging the weights into {@code average} after every step when it is not null, and mixing each
+     * batch's targets with a teacher's outputs when {@code teacher} is not null. The teacher runs on the thread that
+     * prepares the batches, beside the student's step; ND4J's workspaces are per thread, so the two networks' stay apart.
      */
     static double fitEpoch(MultiLayerNetwork net, Batches batches, int epoch, TrainOptions o, WeightAverage average, Distillation teacher) {
         BatchMaker maker = teacher == null ? batches::batch : (order, from, to, augment, rnd) -> teacher.apply(batches.batch(order, from, to, augment, rnd));
