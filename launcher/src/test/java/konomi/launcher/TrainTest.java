@@ -286,6 +286,35 @@ class TrainTest extends FrameworkTest {
         return Double.parseDouble(m.group(1));
     }
 
+    @Test
+    @Order(10)
+    void aResidualNetworkTrainsResumesAndIsEvaluatedPackedAndScored() throws Exception {
+        Path out = work.resolve("res");
+        String train = " --size 32 --batch 16 --test 0.2 --val 0.2 --net res --ema 0.9 --tta flip ";
+        TestShell.Result r = shell.run("train:run --out " + out + " --epochs 2" + train + smallDataset());
+        assertThat(r.status()).as(r.message() + r.out()).isZero();
+        assertThat(r.out()).contains("epoch   2/2", "without the average");
+        assertThat(Files.readString(out.resolve("metrics.json"))).contains("\"net\" : \"res\"", "\"test_confusion\"");
+        assertThat(Files.readString(out.resolve("model.json"))).contains("flip");
+        // resuming restores the graph with its Adam state and its weight average
+        TestShell.Result more = shell.run("train:run --out " + out + " --epochs 3" + train + smallDataset());
+        assertThat(more.status()).as(more.message()).isZero();
+        assertThat(more.out()).contains("resuming after epoch 2", "epoch   3/3");
+
+        TestShell.Result ev = shell.run("eval:run --split test --out " + work.resolve("ev-res") + " " + out + " " + smallDataset());
+        assertThat(ev.status()).as(ev.message()).isZero();
+        assertThat(ev.out()).contains("accuracy", "top3");
+
+        assertThat(shell.run("model:package --name tinyres --version 1.0.0 --out " + work.resolve("tinyres.jar") + " " + out).status()).isZero();
+        Jars.drop(work.resolve("tinyres.jar"), home.resolve("deploy"), "tinyres.jar");
+        TestShell.Result s = awaitScore("score:run --faces --scorer tinyres --sink json -q --out " + work.resolve("s-res") + " " + work.resolve("ds/ina"));
+        assertThat(s.status()).as(s.message()).isZero();
+        assertThat(Files.readString(work.resolve("s-res/results.json"))).contains("{\"name\":\"tinyres\",\"version\":\"1.0.0\"", "\"label\":\"");
+
+        assertThat(shell.run("train:run --out " + work.resolve("from-res") + " --init " + out + " --epochs 1 --size 32 " + smallDataset()).message())
+                .isEqualTo("--init " + out.resolve("model.zip") + ": a residual network (--net res) cannot be a start network yet; give a layer network");
+    }
+
     private static TestShell.Result awaitScore(String line) throws InterruptedException {
         TestShell.Result r = null;
         for (int i = 0; i < 100; i++) {

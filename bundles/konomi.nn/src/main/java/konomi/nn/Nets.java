@@ -1,11 +1,14 @@
 package konomi.nn;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -16,6 +19,7 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
@@ -55,13 +59,58 @@ public final class Nets {
      * 4.4 MB), {@code deep} 32/64-64-128-128-256-256 (two convs in every stage: 1.2 M parameters, ~1.7x the
      * multiply-adds of {@code face}).
      */
-    public static final String FACE = "face", WIDE = "wide", DEEP = "deep";
+    public static final String FACE = "face", WIDE = "wide", DEEP = "deep", RES = "res";
 
-    /** The face network of the given shape ({@link #FACE}, {@link #WIDE} or {@link #DEEP}). */
-    public static MultiLayerNetwork faceNet(ModelMeta meta, long seed, ISchedule learningRate, double weightDecay, CNN2DFormat layout,
-                                            String width) {
-        boolean wide = WIDE.equals(width);
-        NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
+    /**
+     * A network of any shape: {@link #RES} is a {@link ComputationGraph} ({@link #residualNet}), the others a
+     * {@link MultiLayerNetwork}.
+     */
+    public static Model network(ModelMeta meta, long seed, ISchedule learningRate, double weightDecay, CNN2DFormat layout, String shape) {
+        return RES.equals(shape) ? residualNet(meta, seed, learningRate, weightDecay, layout) : faceNet(meta, seed, learningRate, weightDecay, layout, shape);
+    }
+
+    /**
+     * {@link #DEEP} with shortcuts: the same stem and stages (64, 128, 256), each stage's two convs a basic residual
+     * block (He et al. 2016: conv-BN-ReLU-conv-BN, plus the block's input, then ReLU; a 1x1 conv and batch norm
+     * projects the input where the width changes). 1.25 M parameters, ~4.6 MB as a zip. The only difference from
+     * {@code deep} is the shortcuts, so comparing the two measures what they bring.
+     */
+    public static ComputationGraph residualNet(ModelMeta meta, long seed, ISchedule learningRate, double weightDecay, CNN2DFormat layout) {
+        ComputationGraphConfiguration.GraphBuilder g = base(seed, learningRate, weightDecay).graphBuilder().addInputs("in")
+                .setInputTypes(InputType.convolutional(meta.size(), meta.size(), 3, layout));
+        g.addLayer("stem", new ConvolutionLayer.Builder(5, 5).stride(2, 2).nOut(32).activation(Activation.IDENTITY).hasBias(false).dataFormat(layout).build(), "in");
+        String x = bnRelu(g, "stem");
+        int in = 32;
+        int[] widths = {64, 128, 256};
+        for (int i = 0; i < widths.length; i++) {
+            String s = "s" + (i + 1);
+            g.addLayer(s + "pool", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).dataFormat(layout).build(), x);
+            x = s + "pool";
+            g.addLayer(s + "a", conv(3, widths[i], layout), x);
+            String a = bnRelu(g, s + "a");
+            g.addLayer(s + "b", conv(3, widths[i], layout), a);
+            g.addLayer(s + "b-bn", new BatchNormalization.Builder().build(), s + "b");
+            String shortcut = x;
+            if (in != widths[i]) {
+                g.addLayer(s + "proj", conv(1, widths[i], layout), x);
+                g.addLayer(s + "proj-bn", new BatchNormalization.Builder().build(), s + "proj");
+                shortcut = s + "proj-bn";
+            }
+            g.addVertex(s + "add", new ElementWiseVertex(ElementWiseVertex.Op.Add), s + "b-bn", shortcut);
+            g.addLayer(s + "relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), s + "add");
+            x = s + "relu";
+            in = widths[i];
+        }
+        g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), x);
+        g.addLayer("drop", new DropoutLayer.Builder(0.7).build(), "pool");
+        g.addLayer("out", outputLayer(meta), "drop");
+        ComputationGraph net = new ComputationGraph(g.setOutputs("out").build());
+        net.init();
+        return net;
+    }
+
+    private static NeuralNetConfiguration.Builder base(long seed, ISchedule learningRate, double weightDecay) {
+        return new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .updater(new Adam(learningRate))
                 .weightInit(WeightInit.RELU)
@@ -69,8 +118,30 @@ public final class Nets {
                 .convolutionMode(ConvolutionMode.Same)
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
-                .cacheMode(CacheMode.DEVICE) // conv layers keep their forward output for backprop instead of recomputing it
-                .list();
+                .cacheMode(CacheMode.DEVICE); // conv layers keep their forward output for backprop instead of recomputing it
+    }
+
+    private static ConvolutionLayer conv(int k, int width, CNN2DFormat layout) {
+        return new ConvolutionLayer.Builder(k, k).nOut(width).activation(Activation.IDENTITY).hasBias(false).dataFormat(layout).build();
+    }
+
+    private static String bnRelu(ComputationGraphConfiguration.GraphBuilder g, String conv) {
+        g.addLayer(conv + "-bn", new BatchNormalization.Builder().build(), conv);
+        g.addLayer(conv + "-relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), conv + "-bn");
+        return conv + "-relu";
+    }
+
+    private static OutputLayer outputLayer(ModelMeta meta) {
+        return meta.classification()
+                ? new OutputLayer.Builder(LossFunction.MCXENT).activation(Activation.SOFTMAX).nOut(meta.labels().size()).build()
+                : new OutputLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).nOut(1).build();
+    }
+
+    /** The face network of the given shape ({@link #FACE}, {@link #WIDE} or {@link #DEEP}). */
+    public static MultiLayerNetwork faceNet(ModelMeta meta, long seed, ISchedule learningRate, double weightDecay, CNN2DFormat layout,
+                                            String width) {
+        boolean wide = WIDE.equals(width);
+        NeuralNetConfiguration.ListBuilder b = base(seed, learningRate, weightDecay).list();
         // stem: a strided 5x5 conv halves the resolution at once, where a CPU spends most of its time
         b.layer(new ConvolutionLayer.Builder(5, 5).stride(2, 2).nOut(wide ? 48 : 32).activation(Activation.IDENTITY).hasBias(false).dataFormat(layout).build());
         b.layer(new BatchNormalization.Builder().build());
@@ -85,11 +156,7 @@ public final class Nets {
         }
         b.layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build());
         b.layer(new DropoutLayer.Builder(0.7).build()); // DL4J's value is the probability of keeping
-        if (meta.classification()) {
-            b.layer(new OutputLayer.Builder(LossFunction.MCXENT).activation(Activation.SOFTMAX).nOut(meta.labels().size()).build());
-        } else {
-            b.layer(new OutputLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).nOut(1).build());
-        }
+        b.layer(outputLayer(meta));
         // batch norm and global pooling take their layout from the input type
         MultiLayerConfiguration conf = b.setInputType(InputType.convolutional(meta.size(), meta.size(), 3, layout)).build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
@@ -158,6 +225,52 @@ public final class Nets {
         return net;
     }
 
+    /** The same for a network of either kind. */
+    public static Model forTraining(Model net) {
+        if (net instanceof MultiLayerNetwork m) {
+            m.setCacheMode(CacheMode.DEVICE);
+        } else {
+            graph(net).setCacheMode(CacheMode.DEVICE);
+        }
+        return net;
+    }
+
+    /** A copy of a network of either kind (weights, configuration and updater state). */
+    @SuppressWarnings("unchecked")
+    public static <N extends Model> N copy(N net) {
+        return (N) (net instanceof MultiLayerNetwork m ? m.clone() : graph(net).clone());
+    }
+
+    /** Training steps the network has taken (DL4J counts them in its configuration). */
+    public static int iterations(Model net) {
+        return net instanceof MultiLayerNetwork m ? m.getIterationCount() : graph(net).getIterationCount();
+    }
+
+    /** Counts a finished epoch (DL4J's per-epoch schedules read it). */
+    public static void epochDone(Model net) {
+        if (net instanceof MultiLayerNetwork m) {
+            m.incrementEpochCount();
+        } else {
+            graph(net).incrementEpochCount();
+        }
+    }
+
+    /** How many values the network's output layer gives (labels of a classifier, 1 for a regressor). */
+    public static long outputs(Model net) {
+        org.deeplearning4j.nn.conf.layers.Layer out = net instanceof MultiLayerNetwork m
+                ? m.getLayerWiseConfigurations().getConf(m.getnLayers() - 1).getLayer()
+                : ((org.deeplearning4j.nn.conf.graph.LayerVertex) graph(net).getConfiguration().getVertices()
+                        .get(graph(net).getConfiguration().getNetworkOutputs().get(0))).getLayerConf().getLayer();
+        return ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) out).getNOut();
+    }
+
+    private static ComputationGraph graph(Model net) {
+        if (net instanceof ComputationGraph g) {
+            return g;
+        }
+        throw new IllegalArgumentException("not a layer network nor a graph: " + net.getClass().getName());
+    }
+
     /**
      * A regressor that also learns from pairs: its output layer's loss becomes {@link RankingLoss} with this
      * weight (DL4J layers read their loss from the configuration on every step).
@@ -172,10 +285,19 @@ public final class Nets {
     }
 
     /**
-     * Loads a network file. The thread's context class loader is this bundle's meanwhile: DL4J finds the classes a
+     * Loads a layer network file (a graph network is refused: detectors, generators and viz:input take layer
+     * networks). The thread's context class loader is this bundle's meanwhile: DL4J finds the classes a
      * configuration names (Konomi's own losses) through it, and ND4J its backend (initialised first for that).
      */
     public static MultiLayerNetwork restore(java.io.File zip, boolean updater) throws java.io.IOException {
+        if (restoreModel(zip, updater) instanceof MultiLayerNetwork m) {
+            return m;
+        }
+        throw new java.io.IOException("is a graph network (--net res); this takes a layer network");
+    }
+
+    /** Loads a network file of either kind: a {@link MultiLayerNetwork} or a {@link ComputationGraph}. */
+    public static Model restoreModel(java.io.File zip, boolean updater) throws java.io.IOException {
         if (!updater) {
             return restoreForUse(zip);
         }
@@ -184,10 +306,26 @@ public final class Nets {
         ClassLoader before = t.getContextClassLoader();
         t.setContextClassLoader(Nets.class.getClassLoader());
         try {
-            return org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(zip, updater);
+            return isGraph(zip) ? org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(zip, true)
+                    : org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(zip, true);
         } finally {
             t.setContextClassLoader(before);
         }
+    }
+
+    private static boolean isGraph(java.io.File zip) throws java.io.IOException {
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip)) {
+            java.util.zip.ZipEntry c = z.getEntry("configuration.json");
+            if (c == null) {
+                throw new java.io.IOException("not a DL4J network (configuration.json missing)");
+            }
+            return isGraph(new String(z.getInputStream(c).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    /** A graph's configuration lists its vertices; a layer network's, its confs (what DL4J's ModelGuesser looks for too). */
+    private static boolean isGraph(String json) {
+        return json.contains("\"vertices\"") && !json.contains("\"confs\"");
     }
 
     /**
@@ -195,7 +333,7 @@ public final class Nets {
      * on a second thread while the configuration is parsed (~0.15 and ~0.4 s of the first network a command loads,
      * which a one-shot score:run waits for before its first batch).
      */
-    private static MultiLayerNetwork restoreForUse(java.io.File zip) throws java.io.IOException {
+    private static Model restoreForUse(java.io.File zip) throws java.io.IOException {
         org.nd4j.linalg.factory.Nd4j.getBackend(); // before the class loader switch: ND4J finds its backend through the launcher's
         Thread t = Thread.currentThread();
         ClassLoader before = t.getContextClassLoader();
@@ -215,6 +353,11 @@ public final class Nets {
             reader.setDaemon(true);
             reader.start();
             String json = new String(z.getInputStream(c).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (isGraph(json)) {
+                ComputationGraph g = new ComputationGraph(ComputationGraphConfiguration.fromJson(json));
+                g.init(params.get(), false);
+                return g;
+            }
             MultiLayerNetwork net = new MultiLayerNetwork(org.deeplearning4j.nn.conf.MultiLayerConfiguration.fromJson(json));
             net.init(params.get(), false);
             return net;
@@ -236,7 +379,23 @@ public final class Nets {
 
     /** Whether a network takes channels-last (NHWC) input: its first layer's layout. */
     public static boolean channelsLast(MultiLayerNetwork net) {
-        org.deeplearning4j.nn.conf.layers.Layer first = net.getLayerWiseConfigurations().getConf(0).getLayer();
+        return channelsLast(net.getLayerWiseConfigurations().getConf(0).getLayer());
+    }
+
+    /** The same for a network of either kind (a graph's first conv layer after its input). */
+    public static boolean channelsLast(Model net) {
+        if (net instanceof MultiLayerNetwork m) {
+            return channelsLast(m);
+        }
+        for (org.deeplearning4j.nn.conf.graph.GraphVertex v : graph(net).getConfiguration().getVertices().values()) {
+            if (v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex l && l.getLayerConf().getLayer() instanceof ConvolutionLayer) {
+                return channelsLast(l.getLayerConf().getLayer()); // all convs of a Konomi network share one layout
+            }
+        }
+        return false;
+    }
+
+    private static boolean channelsLast(org.deeplearning4j.nn.conf.layers.Layer first) {
         while (first instanceof BaseWrapperLayer w) { // frozen layers of a fine-tuned network
             first = w.getUnderlying();
         }
@@ -250,7 +409,7 @@ public final class Nets {
      * The network's outputs for a batch, averaged with those for its mirror image when {@code flip} (the
      * test-time augmentation a model's {@link ModelMeta#tta} names). Not thread-safe: callers hold the network.
      */
-    public static INDArray output(MultiLayerNetwork net, INDArray nchw, boolean flip) {
+    public static INDArray output(Model net, INDArray nchw, boolean flip) {
         INDArray x = input(net, nchw);
         try {
             return outputInLayout(net, x, flip);
@@ -262,14 +421,14 @@ public final class Nets {
     }
 
     /** The same for a batch already in the layout the network takes ({@link Tensors#batch(java.util.List, int, boolean)}). */
-    public static INDArray outputInLayout(MultiLayerNetwork net, INDArray x, boolean flip) {
-        INDArray y = net.output(x, false);
+    public static INDArray outputInLayout(Model net, INDArray x, boolean flip) {
+        INDArray y = output(net, x);
         if (!flip) {
             return y;
         }
         INDArray m = Tensors.mirrored(x, channelsLast(net));
         try {
-            INDArray ym = net.output(m, false);
+            INDArray ym = output(net, m);
             y.addi(ym).muli(0.5);
             NativeMemory.close(ym);
             return y;
@@ -278,8 +437,13 @@ public final class Nets {
         }
     }
 
+    /** The inference output of a network of either kind for a batch in its layout. */
+    public static INDArray output(Model net, INDArray x) {
+        return net instanceof MultiLayerNetwork m ? m.output(x, false) : graph(net).outputSingle(false, x);
+    }
+
     /** An NCHW batch in the layout {@code net} takes (a copy when that is NHWC). */
-    public static INDArray input(MultiLayerNetwork net, INDArray nchw) {
+    public static INDArray input(Model net, INDArray nchw) {
         return channelsLast(net) ? Tensors.channelsLast(nchw) : nchw;
     }
 

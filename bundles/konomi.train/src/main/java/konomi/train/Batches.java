@@ -3,7 +3,7 @@ package konomi.train;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -27,7 +27,7 @@ final class Batches {
     private double smoothing, cutmix;
 
     /** Batches for {@code net}, in the layout it takes (see {@link Nets#channelsLast}). */
-    Batches(ImageCache cache, int size, int classes, MultiLayerNetwork net) {
+    Batches(ImageCache cache, int size, int classes, Model net) {
         this.cache = cache;
         this.size = size;
         this.classes = classes;

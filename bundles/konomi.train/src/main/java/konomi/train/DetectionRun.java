@@ -127,7 +127,7 @@ final class DetectionRun {
         writeSplit(data);
         listener.message(meta.centred() ? "head: centre heatmap, stride 16" : "head: yolo2, anchors (cells of 16 px): " + meta.anchorList());
         // the weight average is what is validated and kept (as in a scorer's run); a resumed run continues the saved one
-        WeightAverage average = Loop.average(recipe.ema(), net, averageFile, state.epoch > 0);
+        WeightAverage<MultiLayerNetwork> average = Loop.average(recipe.ema(), net, averageFile, state.epoch > 0);
         MultiLayerNetwork judged = average == null ? net : average.network();
         DetectionBatches train = new DetectionBatches(data.train(), data.boxes(), meta);
         DetectionBatches val = new DetectionBatches(data.val(), data.boxes(), meta);

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -13,6 +14,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import konomi.api.KonomiException;
 import konomi.nn.FoldedNet;
 import konomi.nn.ModelMeta;
+import konomi.nn.Nets;
 
 /**
  * Knowledge distillation (Hinton et al. 2015; with a teacher of the student's own shape, "born-again networks",
@@ -21,10 +23,10 @@ import konomi.nn.ModelMeta;
  * softmax of its logits at temperature T). The teacher runs with its batch norms folded (inference only).
  */
 final class Distillation {
-    private final MultiLayerNetwork teacher;
+    private final Model teacher;
     private final double share, inverseT;
 
-    Distillation(MultiLayerNetwork teacher, double share, double temperature) {
+    Distillation(Model teacher, double share, double temperature) {
         this.teacher = teacher;
         this.share = share;
         this.inverseT = 1 / temperature;
@@ -40,17 +42,17 @@ final class Distillation {
                         + " px; this run needs the dataset's " + labels.size() + " labels in the same order at " + size + " px");
             }
         }
-        MultiLayerNetwork net = Loop.restore(file, false);
-        long outputs = net.getLayer(net.getnLayers() - 1).getParam("W").size(1);
+        Model net = Loop.restoreModel(file, false);
+        long outputs = Nets.outputs(net);
         if (outputs != labels.size()) {
             throw new KonomiException("--teacher " + file + ": has " + outputs + " outputs; this run has " + labels.size() + " labels");
         }
-        return new Distillation(FoldedNet.fold(net, size, CNN2DFormat.NCHW), share, temperature);
+        return new Distillation(net instanceof MultiLayerNetwork layers ? FoldedNet.fold(layers, size, CNN2DFormat.NCHW) : net, share, temperature);
     }
 
     /** The batch with the teacher's share mixed into its labels, in place. */
     DataSet apply(DataSet batch) {
-        INDArray p = teacher.output(batch.getFeatures(), false);
+        INDArray p = Nets.output(teacher, batch.getFeatures());
         if (inverseT != 1) {
             p = Transforms.pow(p, inverseT, false);
             p.diviColumnVector(p.sum(1));

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -60,7 +60,7 @@ record Evaluation(Path model, Path dataset, EvalOptions o, TrainListener listene
         if (samples.isEmpty()) {
             throw new KonomiException(dataset + ": no images in the " + (o.part() == EvalOptions.Part.ALL ? "dataset" : "test part"));
         }
-        MultiLayerNetwork net = Loop.restore(zip, false);
+        Model net = Loop.restoreModel(zip, false);
         ImageCache cache = new ImageCache(samples, Tensors.cropFrom(meta.size()), o.workers());
         cache.skipped.forEach(s -> listener.message("skipped " + s));
         int classes = meta.classification() ? meta.labels().size() : 0;

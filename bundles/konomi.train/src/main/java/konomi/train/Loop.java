@@ -11,6 +11,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.api.NeuralNetwork;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,6 +21,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import konomi.api.KonomiException;
 import konomi.api.train.Augment;
 import konomi.api.train.TrainOptions;
+import konomi.nn.Nets;
 import konomi.nn.WeightAverage;
 import konomi.util.AtomicFile;
 
@@ -31,7 +34,7 @@ final class Loop {
      * One epoch: shuffled, augmented batches prepared by a second thread while the network trains; the shuffle
      * depends on seed and epoch only, so a resumed run sees the same order. Returns the mean training loss.
      */
-    static double fitEpoch(MultiLayerNetwork net, Batches batches, int epoch, TrainOptions o) {
+    static double fitEpoch(Model net, Batches batches, int epoch, TrainOptions o) {
         return fitEpoch(net, batches.samples().size(), batches::batch, epoch, o, null);
     }
 
@@ -40,7 +43,7 @@ final class Loop {
      * batch's targets with a teacher's outputs when {@code teacher} is not null. The teacher runs on the thread that
      * prepares the batches, beside the student's step; ND4J's workspaces are per thread, so the two networks' stay apart.
      */
-    static double fitEpoch(MultiLayerNetwork net, Batches batches, int epoch, TrainOptions o, WeightAverage average, Distillation teacher) {
+    static double fitEpoch(Model net, Batches batches, int epoch, TrainOptions o, WeightAverage<?> average, Distillation teacher) {
         BatchMaker maker = teacher == null ? batches::batch : (order, from, to, augment, rnd) -> teacher.apply(batches.batch(order, from, to, augment, rnd));
         return fitEpoch(net, batches.samples().size(), maker, epoch, o, average);
     }
@@ -50,8 +53,8 @@ final class Loop {
         DataSet batch(int[] order, int from, int to, Augment augment, SplittableRandom rnd);
     }
 
-    /** {@link #fitEpoch(MultiLayerNetwork, Batches, int, TrainOptions)} for any kind of batch. */
-    static double fitEpoch(MultiLayerNetwork net, int n, BatchMaker batches, int epoch, TrainOptions o, WeightAverage average) {
+    /** {@link #fitEpoch(Model, Batches, int, TrainOptions)} for any kind of batch. */
+    static double fitEpoch(Model net, int n, BatchMaker batches, int epoch, TrainOptions o, WeightAverage<?> average) {
         SplittableRandom rnd = new SplittableRandom(o.split().seed() * 7919 + epoch);
         int[] order = Batches.shuffled(n, rnd.split());
         SplittableRandom aug = rnd.split();
@@ -86,10 +89,10 @@ final class Loop {
                 if (item == null) {
                     throw new KonomiException("batch preparation stalled");
                 }
-                net.fit((DataSet) item);
+                ((NeuralNetwork) net).fit((DataSet) item); // both kinds of network are one
                 sum += net.score();
                 if (average != null) {
-                    average.update(net, net.getIterationCount());
+                    average.update(net, Nets.iterations(net));
                 }
                 batchesDone++;
             }
@@ -98,17 +101,17 @@ final class Loop {
             Thread.currentThread().interrupt();
             throw new KonomiException("training interrupted; it resumes from the last finished epoch");
         }
-        net.incrementEpochCount();
+        Nets.epochDone(net);
         return sum / Math.max(1, batchesDone);
     }
 
     /** Outputs of the network on a cached set (centre crops), in sample order: class probabilities or predicted values. */
-    static Outputs outputs(MultiLayerNetwork net, Batches batches, int classes, int batchSize) {
+    static Outputs outputs(Model net, Batches batches, int classes, int batchSize) {
         return outputs(net, batches, classes, batchSize, false);
     }
 
     /** The same; with {@code flip} each output is the mean of the picture's and its mirror image's. */
-    static Outputs outputs(MultiLayerNetwork net, Batches batches, int classes, int batchSize, boolean flip) {
+    static Outputs outputs(Model net, Batches batches, int classes, int batchSize, boolean flip) {
         int n = batches.samples().size();
         int[] order = Batches.identity(n);
         float[][] probs = new float[n][];
@@ -116,9 +119,9 @@ final class Loop {
         for (int from = 0; from < n; from += batchSize) {
             int to = Math.min(n, from + batchSize);
             DataSet ds = batches.batch(order, from, to, Augment.NONE, null);
-            INDArray y = net.output(ds.getFeatures(), false);
+            INDArray y = Nets.output(net, ds.getFeatures());
             if (flip) {
-                y.addi(net.output(batches.batch(order, from, to, Augment.NONE, null, true).getFeatures(), false)).muli(0.5);
+                y.addi(Nets.output(net, batches.batch(order, from, to, Augment.NONE, null, true).getFeatures())).muli(0.5);
             }
             for (int i = from; i < to; i++) {
                 if (classes > 0) {
@@ -135,12 +138,12 @@ final class Loop {
     }
 
     /** Validation or test metrics of the network on a cached set; fills {@code confusion} when given. */
-    static Map<String, Double> measure(MultiLayerNetwork net, Batches batches, int classes, int[][] confusion, int batchSize) {
+    static Map<String, Double> measure(Model net, Batches batches, int classes, int[][] confusion, int batchSize) {
         return measure(net, batches, classes, confusion, batchSize, false);
     }
 
     /** The same, with the flip test when {@code flip}. */
-    static Map<String, Double> measure(MultiLayerNetwork net, Batches batches, int classes, int[][] confusion, int batchSize, boolean flip) {
+    static Map<String, Double> measure(Model net, Batches batches, int classes, int[][] confusion, int batchSize, boolean flip) {
         Outputs out = outputs(net, batches, classes, batchSize, flip);
         List<Sample> s = batches.samples();
         if (classes > 0) {
@@ -154,15 +157,26 @@ final class Loop {
      * The moving average of the weights a run validates and keeps ({@code --ema}), or null without one; a resumed
      * run ({@code resumed}) continues the one it saved in {@code saved}.
      */
-    static WeightAverage average(double decay, MultiLayerNetwork net, Path saved, boolean resumed) {
+    @SuppressWarnings("unchecked") // the saved average is the network's own kind: the run wrote it
+    static <N extends Model> WeightAverage<N> average(double decay, N net, Path saved, boolean resumed) {
         return decay == 0 ? null
-                : resumed && Files.isRegularFile(saved) ? new WeightAverage(restore(saved, false), decay, false)
-                : new WeightAverage(net, decay, true);
+                : resumed && Files.isRegularFile(saved) ? new WeightAverage<>((N) restoreModel(saved, false), decay, false)
+                : new WeightAverage<>(net, decay, true);
     }
 
+    /** Loads a layer network (detectors). */
     static MultiLayerNetwork restore(Path zip, boolean updater) {
         try {
             return konomi.nn.detect.DetectorNets.restore(zip.toFile(), updater); // context class loader for CentreLoss
+        } catch (IOException | RuntimeException e) {
+            throw new KonomiException(zip + ": cannot load the network: " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads a network of either kind (classifiers and regressors: a layer network or a residual graph). */
+    static Model restoreModel(Path zip, boolean updater) {
+        try {
+            return Nets.restoreModel(zip.toFile(), updater);
         } catch (IOException | RuntimeException e) {
             throw new KonomiException(zip + ": cannot load the network: " + e.getMessage(), e);
         }
@@ -182,7 +196,7 @@ final class Loop {
         }
     }
 
-    static void writeModel(Path target, MultiLayerNetwork net, boolean withUpdater) {
+    static void writeModel(Path target, Model net, boolean withUpdater) {
         write(target, out -> ModelSerializer.writeModel(net, out, withUpdater));
     }
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -115,21 +116,23 @@ final class TrainingRun {
         listener.message(String.format(Locale.ROOT, "loaded in %.1f s", (System.nanoTime() - t0) / 1e9));
 
         State state = State.load(stateFile, o.resume() && Files.isRegularFile(checkpoint));
-        MultiLayerNetwork net;
+        Model net;
         if (state != null) {
             if (!state.labels.equals(meta.labels()) || state.size != meta.size() || !state.task.equals(meta.task())) {
                 throw new KonomiException(out + ": holds a run on another dataset or input size; use another output folder or --fresh");
             }
-            net = Loop.restore(checkpoint, true);
+            net = Loop.restoreModel(checkpoint, true);
             listener.message("resuming after epoch " + state.epoch + " (best " + metricName + " "
                     + String.format(Locale.ROOT, "%.4f", state.bestMetric) + " at epoch " + state.bestEpoch + ")");
         } else {
             state = new State(meta.task(), meta.labels(), meta.size());
             if (o.init() == null) {
-                net = Nets.faceNet(meta, spec.seed(), Schedules.perEpoch(o), o.weightDecay(), CNN2DFormat.NCHW, recipe.net());
+                net = Nets.network(meta, spec.seed(), Schedules.perEpoch(o), o.weightDecay(), CNN2DFormat.NCHW, recipe.net());
             } else {
                 Path base = initResolver.resolve("--init", o.init(), listener);
-                MultiLayerNetwork start = Loop.restore(base, false);
+                if (!(Loop.restoreModel(base, false) instanceof MultiLayerNetwork start)) {
+                    throw new KonomiException("--init " + base + ": a residual network (--net res) cannot be a start network yet; give a layer network");
+                }
                 if (recipe.viaLabels()) {
                     try {
                         net = Nets.viaLabels(start, meta, spec.seed(), Schedules.perEpoch(o), o.weightDecay());
@@ -155,11 +158,14 @@ final class TrainingRun {
                     file, recipe.distill(), recipe.temperature()));
         }
         if (recipe.rank() > 0 && !classify) {
-            Nets.withRankingLoss(net, recipe.rank());
+            if (!(net instanceof MultiLayerNetwork layers)) {
+                throw new KonomiException("--rank: a residual network (--net res) cannot take the ranking loss yet");
+            }
+            Nets.withRankingLoss(layers, recipe.rank());
         }
         // the weight average is what is validated and kept; a resumed run continues the saved one
-        WeightAverage average = Loop.average(recipe.ema(), net, averageFile, state.epoch > 0);
-        MultiLayerNetwork judged = average == null ? net : average.network();
+        WeightAverage<Model> average = Loop.average(recipe.ema(), net, averageFile, state.epoch > 0);
+        Model judged = average == null ? net : average.network();
         int classes = classify ? meta.labels().size() : 0;
         Batches trainBatches = new Batches(train, o.size(), classes, net).training(recipe), valBatches = new Batches(val, o.size(), classes, net);
         double epochSeconds = 0;
@@ -218,7 +224,7 @@ final class TrainingRun {
         if (!split.test().isEmpty()) {
             ImageCache testCache = new ImageCache(split.test(), side, o.workers());
             skipped.addAll(testCache.skipped);
-            MultiLayerNetwork bestNet = Loop.restore(out.resolve("model.zip"), false);
+            Model bestNet = Loop.restoreModel(out.resolve("model.zip"), false);
             confusion = classes > 0 ? new int[classes][classes] : null;
             test = Loop.measure(bestNet, new Batches(testCache, o.size(), classes, bestNet), classes, confusion, o.batch(), meta.flipTest());
         }

@@ -145,7 +145,7 @@ class RecipeTest {
     @Test
     void theAverageFollowsTheWeightsWithItsDecay() {
         MultiLayerNetwork net = net();
-        WeightAverage avg = new WeightAverage(net, 0.9, true);
+        WeightAverage<MultiLayerNetwork> avg = new WeightAverage<>(net, 0.9, true);
         INDArray start = net.params().dup();
         net.params().addi(1);
         avg.update(net, 1000); // decay 0.9 (the ramp is past it)

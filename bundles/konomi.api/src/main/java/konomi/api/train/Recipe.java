@@ -8,7 +8,8 @@ import konomi.api.KonomiException;
  * The scorer-training levers beyond learning rate and schedule, each off by default so that a recipe names what it
  * adds (README's levers table measures each).
  *
- * @param net       the network: {@code face} (Konomi's face network) or {@code wide} (the same shape, 1.5x wider)
+ * @param net       the network: {@code face} (Konomi's face network), {@code wide} (the same shape, 1.5x wider), {@code deep}
+ *                  (two convs in every stage) or {@code res} ({@code deep} with residual shortcuts)
  * @param smoothing label smoothing for classification: the true class gets {@code 1 - s}, the others share {@code s}
  * @param cutmix    the share of batches in which a random rectangle of each picture is replaced by another picture's
  *                  (CutMix, Yun et al. 2019); labels or targets mix by area
@@ -26,13 +27,13 @@ import konomi.api.KonomiException;
  */
 public record Recipe(String net, double smoothing, double cutmix, double ema, boolean flipTest, double rank, boolean viaLabels,
                      String teacher, double distill, double temperature) {
-    public static final String FACE = "face", WIDE = "wide", DEEP = "deep";
+    public static final String FACE = "face", WIDE = "wide", DEEP = "deep", RES = "res";
     public static final Recipe DEFAULT = new Recipe(FACE, 0, 0, 0, false, 0, false);
 
     public Recipe {
         net = net == null || net.isBlank() ? FACE : net.trim().toLowerCase(Locale.ROOT);
-        if (!net.equals(FACE) && !net.equals(WIDE) && !net.equals(DEEP)) {
-            throw new KonomiException("--net must be " + FACE + ", " + WIDE + " or " + DEEP + ", not " + net);
+        if (!net.equals(FACE) && !net.equals(WIDE) && !net.equals(DEEP) && !net.equals(RES)) {
+            throw new KonomiException("--net must be " + FACE + ", " + WIDE + ", " + DEEP + " or " + RES + ", not " + net);
         }
         Check.range("label smoothing", smoothing, 0, 0.5);
         Check.range("cutmix", cutmix, 0, 1);

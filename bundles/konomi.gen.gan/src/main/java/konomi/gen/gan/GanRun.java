@@ -107,7 +107,7 @@ final class GanRun {
             GanStep step = new GanStep(g, d, hinge ? GanStep.Loss.HINGE : GanStep.Loss.DCGAN,
                     o.spectralNorm() ? new SpectralNorm(d, o.seed() + epoch) : null,
                     o.augment() ? new DiffAugment(o.seed() + epoch) : null,
-                    o.ema() > 0 ? new WeightAverage(avg, o.ema(), false) : null, iteration);
+                    o.ema() > 0 ? new WeightAverage<>(avg, o.ema(), false) : null, iteration);
             int[] order = shuffled(faces.count(), new Random(o.seed() + epoch));
             double dSum = 0, gSum = 0;
             for (int s = 0; s < steps; s++) {

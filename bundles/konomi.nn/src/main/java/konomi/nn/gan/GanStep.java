@@ -26,7 +26,7 @@ public final class GanStep {
     private final Loss loss;
     private final SpectralNorm spectral;
     private final DiffAugment augment;
-    private final WeightAverage average;
+    private final WeightAverage<MultiLayerNetwork> average;
     private final int latent;
     private int iteration;
 
@@ -36,7 +36,7 @@ public final class GanStep {
      * @param average  null to keep no average of the generator's weights
      */
     public GanStep(MultiLayerNetwork generator, MultiLayerNetwork discriminator, Loss loss, SpectralNorm spectral,
-                   DiffAugment augment, WeightAverage average, int iteration) {
+                   DiffAugment augment, WeightAverage<MultiLayerNetwork> average, int iteration) {
         this.g = generator;
         this.d = discriminator;
         this.loss = loss;

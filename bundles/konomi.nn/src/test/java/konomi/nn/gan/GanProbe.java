@@ -32,7 +32,7 @@ class GanProbe {
         MultiLayerNetwork g = GanNets.generator(128, w, 2e-4, hinge ? 0 : 0.5, 1), d = GanNets.discriminator(w, !hinge, 2e-4, hinge ? 0 : 0.5, 1);
         System.out.println("G params " + g.numParams() + " D params " + d.numParams());
         GanStep step = new GanStep(g, d, hinge ? GanStep.Loss.HINGE : GanStep.Loss.DCGAN, hinge ? new SpectralNorm(d, 1) : null,
-                Boolean.getBoolean("gan.aug") ? new DiffAugment(1) : null, new WeightAverage(g, 0.999, true), 0);
+                Boolean.getBoolean("gan.aug") ? new DiffAugment(1) : null, new WeightAverage<>(g, 0.999, true), 0);
         long t0 = System.nanoTime();
         for (int i = 0; i < steps; i++) {
             int o = (i * batch) % (1024 - batch);

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import konomi.api.Image;
@@ -26,16 +26,16 @@ final class CnnScorer implements Scorer {
     private static final int BATCH = 64;
     private final String name;
     private final ModelMeta meta;
-    private final Supplier<MultiLayerNetwork> loader;
-    private MultiLayerNetwork net; // loaded on first use, guarded by this
+    private final Supplier<Model> loader;
+    private Model net; // loaded on first use, guarded by this
 
-    CnnScorer(String name, ModelMeta meta, Supplier<MultiLayerNetwork> loader) {
+    CnnScorer(String name, ModelMeta meta, Supplier<Model> loader) {
         this.name = name;
         this.meta = meta;
         this.loader = loader;
     }
 
-    private synchronized MultiLayerNetwork net() {
+    private synchronized Model net() {
         if (net == null) {
             net = loader.get();
         }
@@ -52,7 +52,7 @@ final class CnnScorer implements Scorer {
         List<Score> out = new ArrayList<>(faces.size());
         for (int from = 0; from < faces.size(); from += BATCH) {
             List<Image> part = faces.subList(from, Math.min(faces.size(), from + BATCH));
-            MultiLayerNetwork n = net();
+            Model n = net();
             INDArray x = Tensors.batch(part, meta.size(), Nets.channelsLast(n)), y = null;
             try {
                 synchronized (n) { // a network keeps per-call state: one batch at a time

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.osgi.service.component.annotations.Component;
 
@@ -38,10 +39,12 @@ public class CnnScorerFactory implements ModelFactory<Scorer> {
             if (conf == null || coefficients == null) {
                 throw new KonomiException(d.file() + " in " + d.bundle() + ": not a DL4J model zip (configuration.json or coefficients.bin missing)");
             }
-            JsonNode confs = JSON.readTree(zip.getInputStream(conf)).path("confs");
-            JsonNode out = confs.path(confs.size() - 1).path("layer").path("nout");
+            JsonNode json = JSON.readTree(zip.getInputStream(conf)), confs = json.path("confs");
+            // a layer network lists its layers; a graph (--net res) its vertices, the output one named in networkOutputs
+            JsonNode out = confs.isArray() ? confs.path(confs.size() - 1).path("layer").path("nout")
+                    : json.path("vertices").path(json.path("networkOutputs").path(0).asText()).path("layerConf").path("layer").path("nout");
             if (!out.canConvertToLong()) {
-                throw new KonomiException(d.file() + " in " + d.bundle() + ": not a DL4J multi-layer network configuration");
+                throw new KonomiException(d.file() + " in " + d.bundle() + ": not a DL4J network configuration (no output layer found)");
             }
             return out.asLong();
         } catch (IOException e) {
@@ -49,9 +52,9 @@ public class CnnScorerFactory implements ModelFactory<Scorer> {
         }
     }
 
-    static MultiLayerNetwork restore(ModelDescriptor d, Path modelFile) {
+    static Model restore(ModelDescriptor d, Path modelFile) {
         try {
-            return Nets.restore(modelFile.toFile(), false); // a preference network may name konomi.nn's RankingLoss
+            return Nets.restoreModel(modelFile.toFile(), false); // a preference network may name konomi.nn's RankingLoss
         } catch (IOException | RuntimeException e) {
             throw new KonomiException(d.file() + " in " + d.bundle() + ": cannot load the network (" + e.getMessage() + ")");
         }
@@ -75,7 +78,11 @@ public class CnnScorerFactory implements ModelFactory<Scorer> {
         }
         // the weights load on first use: starting Konomi (and every command) must not pay for ND4J and
         // every installed network; the checks above already caught wrong or broken files
-        // scored with batch norms folded into the convolutions, channels-last: the same function, fewer and faster ops
-        return new CnnScorer(d.name(), meta, () -> FoldedNet.fold(restore(d, modelFile), meta.size(), CNN2DFormat.NHWC));
+        // layer networks are scored with batch norms folded into the convolutions, channels-last: the same function,
+        // fewer and faster ops; residual graphs as they were trained
+        return new CnnScorer(d.name(), meta, () -> {
+            Model net = restore(d, modelFile);
+            return net instanceof MultiLayerNetwork layers ? FoldedNet.fold(layers, meta.size(), CNN2DFormat.NHWC) : net;
+        });
     }
 }
