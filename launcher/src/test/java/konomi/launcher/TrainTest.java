@@ -311,8 +311,15 @@ class TrainTest extends FrameworkTest {
         assertThat(s.status()).as(s.message()).isZero();
         assertThat(Files.readString(work.resolve("s-res/results.json"))).contains("{\"name\":\"tinyres\",\"version\":\"1.0.0\"", "\"label\":\"");
 
-        assertThat(shell.run("train:run --out " + work.resolve("from-res") + " --init " + out + " --epochs 1 --size 32 " + smallDataset()).message())
-                .isEqualTo("--init " + out.resolve("model.zip") + ": a residual network (--net res) cannot be a start network yet; give a layer network");
+        // a residual classifier is a start network like any other: fine-tuned, or predicting ratings through its labels
+        TestShell.Result ft = shell.run("train:run --out " + work.resolve("from-res") + " --init " + out + " --freeze --epochs 1 --size 32 --batch 16 "
+                + work.resolve("ds/ratings.csv"));
+        assertThat(ft.status()).as(ft.message()).isZero();
+        assertThat(ft.out()).contains("(feature layers frozen)", "epoch   1/1");
+        TestShell.Result via = shell.run("train:run --out " + work.resolve("via-res") + " --init " + out + " --via-labels --epochs 1 --size 32 --batch 16 "
+                + work.resolve("ds/ratings.csv"));
+        assertThat(via.status()).as(via.message()).isZero();
+        assertThat(via.out()).contains("(frozen; predicting through its labels)", "val_spearman");
     }
 
     private static TestShell.Result awaitScore(String line) throws InterruptedException {

@@ -1,14 +1,22 @@
 package konomi.nn;
 
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -72,34 +80,111 @@ public final class FoldedNet {
             int src = plan.get(j)[0], bn = plan.get(j)[1];
             Map<String, INDArray> from = net.getLayer(src).paramTable(), to = folded.getLayer(j).paramTable();
             if (bn >= 0) {
-                Map<String, INDArray> p = net.getLayer(bn).paramTable();
-                BatchNormalization conf = (BatchNormalization) unwrapped(net.getLayerWiseConfigurations().getConf(bn).getLayer());
-                // DL4J keeps either the variance or log10 of the standard deviation (sqrt(var + eps))
-                INDArray std = p.containsKey("log10stdev") ? Transforms.exp(p.get("log10stdev").mul(Math.log(10)), false)
-                        : Transforms.sqrt(p.get("var").add(conf.getEps()), false);
-                std = std.reshape(-1);
-                INDArray gamma = p.containsKey("gamma") ? p.get("gamma").reshape(-1) : std.mul(0).addi(conf.getGamma());
-                INDArray beta = p.containsKey("beta") ? p.get("beta").reshape(-1) : std.mul(0).addi(conf.getBeta());
-                INDArray k = gamma.div(std); // per output channel
-                INDArray w = from.get("W").dup(); // [out, in, kh, kw]
-                for (long o = 0; o < w.size(0); o++) {
-                    w.slice(o).muli(k.getDouble(o));
-                }
-                to.get("W").assign(w);
-                INDArray bias = beta.sub(gamma.mul(p.get("mean").reshape(-1)).div(std));
-                if (from.containsKey("b")) {
-                    bias.addi(from.get("b").reshape(-1).mul(k));
-                }
-                to.get("b").assign(bias.reshape(to.get("b").shape()));
+                foldBatchNorm(from, net.getLayer(bn).paramTable(), (BatchNormalization) unwrapped(net.getLayerWiseConfigurations().getConf(bn).getLayer()), to);
             } else {
-                for (Map.Entry<String, INDArray> e : from.entrySet()) {
-                    to.get(e.getKey()).assign(e.getValue());
-                }
-                if (to.containsKey("b") && !from.containsKey("b")) {
-                    to.get("b").assign(0);
-                }
+                copy(from, to);
             }
         }
         return folded;
+    }
+
+    /** The folded network of either kind. */
+    public static Model fold(Model net, int size, CNN2DFormat layout) {
+        return net instanceof ComputationGraph g ? fold(g, size, layout) : fold((MultiLayerNetwork) net, size, layout);
+    }
+
+    /**
+     * The same for a graph (a residual network): each batch norm whose input is a convolution that feeds nothing else
+     * is folded into it, dropout is dropped, and the vertices that read either read what they read instead.
+     */
+    public static ComputationGraph fold(ComputationGraph net, int size, CNN2DFormat layout) {
+        ComputationGraphConfiguration conf = net.getConfiguration();
+        Map<String, List<String>> inputs = conf.getVertexInputs();
+        Map<String, Integer> readers = new HashMap<>();
+        inputs.values().forEach(l -> l.forEach(v -> readers.merge(v, 1, Integer::sum)));
+        Map<String, String> renamed = new HashMap<>(); // a dropped vertex -> the vertex that now stands for it
+        Map<String, String> folds = new LinkedHashMap<>(); // conv -> its batch norm
+        ComputationGraphConfiguration.GraphBuilder b = new NeuralNetConfiguration.Builder().graphBuilder();
+        conf.getNetworkInputs().forEach(b::addInputs);
+        for (int i : net.topologicalSortOrder()) {
+            String name = net.getVertices()[i].getVertexName();
+            if (conf.getNetworkInputs().contains(name)) {
+                continue;
+            }
+            GraphVertex v = conf.getVertices().get(name);
+            String[] in = inputs.get(name).stream().map(x -> renamed.getOrDefault(x, x)).toArray(String[]::new);
+            Layer l = v instanceof LayerVertex lv ? unwrapped(lv.getLayerConf().getLayer()) : null;
+            if (l instanceof DropoutLayer) {
+                renamed.put(name, in[0]);
+                continue;
+            }
+            if (l instanceof BatchNormalization) {
+                String source = inputs.get(name).get(0);
+                if (inputs.get(name).size() != 1 || !(conf.getVertices().get(source) instanceof LayerVertex sv)
+                        || !(unwrapped(sv.getLayerConf().getLayer()) instanceof ConvolutionLayer) || readers.get(source) != 1) {
+                    throw new IllegalArgumentException(name + ": a batch norm that does not follow a convolution of its own cannot be folded");
+                }
+                folds.put(source, name);
+                renamed.put(name, source);
+                continue;
+            }
+            if (l == null) {
+                b.addVertex(name, v.clone(), in);
+                continue;
+            }
+            Layer copy = l.clone();
+            if (copy instanceof org.deeplearning4j.nn.conf.layers.SubsamplingLayer p) {
+                p.setCnn2dDataFormat(layout);
+            }
+            if (copy instanceof ConvolutionLayer c) {
+                c.setCnn2dDataFormat(layout);
+                c.setHasBias(true);
+            }
+            b.addLayer(name, copy, in);
+        }
+        b.setOutputs(conf.getNetworkOutputs().stream().map(x -> renamed.getOrDefault(x, x)).toArray(String[]::new));
+        ComputationGraph folded = new ComputationGraph(b.setInputTypes(InputType.convolutional(size, size, 3, layout)).build());
+        folded.init();
+        for (org.deeplearning4j.nn.api.Layer target : folded.getLayers()) {
+            String name = target.conf().getLayer().getLayerName();
+            Map<String, INDArray> from = net.getLayer(name).paramTable(), to = target.paramTable();
+            String bn = folds.get(name);
+            if (bn != null) {
+                foldBatchNorm(from, net.getLayer(bn).paramTable(), (BatchNormalization) unwrapped(((LayerVertex) conf.getVertices().get(bn)).getLayerConf().getLayer()), to);
+            } else {
+                copy(from, to);
+            }
+        }
+        return folded;
+    }
+
+    /** Writes into {@code to} the convolution {@code from} with the batch norm {@code p} after it folded in. */
+    private static void foldBatchNorm(Map<String, INDArray> from, Map<String, INDArray> p, BatchNormalization conf, Map<String, INDArray> to) {
+        // DL4J keeps either the variance or log10 of the standard deviation (sqrt(var + eps))
+        INDArray std = p.containsKey("log10stdev") ? Transforms.exp(p.get("log10stdev").mul(Math.log(10)), false)
+                : Transforms.sqrt(p.get("var").add(conf.getEps()), false);
+        std = std.reshape(-1);
+        INDArray gamma = p.containsKey("gamma") ? p.get("gamma").reshape(-1) : std.mul(0).addi(conf.getGamma());
+        INDArray beta = p.containsKey("beta") ? p.get("beta").reshape(-1) : std.mul(0).addi(conf.getBeta());
+        INDArray k = gamma.div(std); // per output channel
+        INDArray w = from.get("W").dup(); // [out, in, kh, kw]
+        for (long o = 0; o < w.size(0); o++) {
+            w.slice(o).muli(k.getDouble(o));
+        }
+        to.get("W").assign(w);
+        INDArray bias = beta.sub(gamma.mul(p.get("mean").reshape(-1)).div(std));
+        if (from.containsKey("b")) {
+            bias.addi(from.get("b").reshape(-1).mul(k));
+        }
+        to.get("b").assign(bias.reshape(to.get("b").shape()));
+    }
+
+    private static void copy(Map<String, INDArray> from, Map<String, INDArray> to) {
+        for (Map.Entry<String, INDArray> e : from.entrySet()) {
+            to.get(e.getKey()).assign(e.getValue());
+        }
+        if (to.containsKey("b") && !from.containsKey("b")) {
+            to.get("b").assign(0);
+        }
     }
 }

@@ -216,6 +216,49 @@ public final class Nets {
         return net;
     }
 
+    /** {@link #fromBase(MultiLayerNetwork, ModelMeta, long, ISchedule, double, boolean)} for a residual graph. */
+    public static ComputationGraph fromBase(ComputationGraph base, ModelMeta meta, long seed, ISchedule learningRate,
+                                            double weightDecay, boolean freeze) {
+        String out = base.getConfiguration().getNetworkOutputs().get(0), features = base.getConfiguration().getVertexInputs().get(out).get(0);
+        long width = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) base.getLayer(out).conf().getLayer()).getNIn();
+        FineTuneConfiguration ft = new FineTuneConfiguration.Builder().seed(seed).updater(new Adam(learningRate)).l2(weightDecay).build();
+        OutputLayer head = meta.classification()
+                ? new OutputLayer.Builder(LossFunction.MCXENT).activation(Activation.SOFTMAX).nIn(width).nOut(meta.labels().size()).weightInit(WeightInit.XAVIER).build()
+                : new OutputLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).nIn(width).nOut(1).weightInit(WeightInit.XAVIER).build();
+        TransferLearning.GraphBuilder b = new TransferLearning.GraphBuilder(base).fineTuneConfiguration(ft)
+                .removeVertexAndConnections(out).addLayer(out, head, features).setOutputs(out);
+        if (freeze) {
+            b.setFeatureExtractor(features);
+        }
+        return b.build();
+    }
+
+    /** {@link #viaLabels(MultiLayerNetwork, ModelMeta, long, ISchedule, double)} for a residual graph. */
+    public static ComputationGraph viaLabels(ComputationGraph classifier, ModelMeta meta, long seed, ISchedule learningRate, double weightDecay) {
+        String last = classifier.getConfiguration().getNetworkOutputs().get(0), features = classifier.getConfiguration().getVertexInputs().get(last).get(0);
+        if (!(classifier.getLayer(last).conf().getLayer() instanceof OutputLayer out)
+                || !(out.getActivationFn() instanceof org.nd4j.linalg.activations.impl.ActivationSoftmax)) {
+            throw new IllegalArgumentException("predicting through labels needs a classifier (softmax output) to start from");
+        }
+        if (meta.classification()) {
+            throw new IllegalArgumentException("predicting through labels is for regressors");
+        }
+        INDArray w = classifier.getLayer(last).getParam("W").dup(), bias = classifier.getLayer(last).getParam("b").dup();
+        FineTuneConfiguration ft = new FineTuneConfiguration.Builder().seed(seed).updater(new Adam(learningRate)).l2(weightDecay).build();
+        String labels = "labels", rating = "rating";
+        ComputationGraph net = new TransferLearning.GraphBuilder(classifier).fineTuneConfiguration(ft).removeVertexAndConnections(last)
+                .addLayer(labels, new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(out.getNIn()).nOut(out.getNOut())
+                        .activation(Activation.SOFTMAX).build(), features)
+                .addLayer(rating, new OutputLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).nIn(out.getNOut()).nOut(1)
+                        .weightInit(WeightInit.XAVIER).build(), labels)
+                .setOutputs(rating)
+                .setFeatureExtractor(labels)
+                .build();
+        net.getLayer(labels).setParam("W", w);
+        net.getLayer(labels).setParam("b", bias);
+        return net;
+    }
+
     /**
      * Makes a network train as fast as DL4J can here: conv layers keep their forward output for backprop
      * instead of running the convolution again (networks loaded from older files have this off).

@@ -71,6 +71,15 @@ class ResidualNetTest {
         assertArrayEquals(expected.ravel().toFloatVector(), Nets.output(back, x, true).ravel().toFloatVector(), 1e-6f);
         assertArrayEquals(expected.ravel().toFloatVector(), Nets.output(withUpdater, x, true).ravel().toFloatVector(), 1e-6f);
         assertEquals(g.getUpdater().getStateViewArray(), ((ComputationGraph) withUpdater).getUpdater().getStateViewArray()); // resumable
+        // folded for scoring: no batch norm nor dropout left, the same function in either layout
+        for (CNN2DFormat layout : CNN2DFormat.values()) {
+            ComputationGraph folded = FoldedNet.fold(g, 32, layout);
+            assertEquals(0, java.util.Arrays.stream(folded.getLayers()).filter(l -> l instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization
+                    || l instanceof org.deeplearning4j.nn.layers.DropoutLayer).count());
+            assertEquals(layout == CNN2DFormat.NHWC, Nets.channelsLast((Model) folded));
+            INDArray in = layout == CNN2DFormat.NHWC ? Tensors.channelsLast(x) : x;
+            assertArrayEquals(Nets.output(g, x).ravel().toFloatVector(), Nets.output(folded, in).ravel().toFloatVector(), 1e-4f, layout.name());
+        }
         IOException e = assertThrows(IOException.class, () -> Nets.restore(zip, false));
         assertTrue(e.getMessage().contains("graph network"), e.getMessage());
     }

@@ -6,7 +6,6 @@ import java.util.List;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -47,7 +46,7 @@ final class Distillation {
         if (outputs != labels.size()) {
             throw new KonomiException("--teacher " + file + ": has " + outputs + " outputs; this run has " + labels.size() + " labels");
         }
-        return new Distillation(net instanceof MultiLayerNetwork layers ? FoldedNet.fold(layers, size, CNN2DFormat.NCHW) : net, share, temperature);
+        return new Distillation(FoldedNet.fold(net, size, CNN2DFormat.NCHW), share, temperature);
     }
 
     /** The batch with the teacher's share mixed into its labels, in place. */

@@ -14,7 +14,9 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.schedule.ISchedule;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -130,17 +132,18 @@ final class TrainingRun {
                 net = Nets.network(meta, spec.seed(), Schedules.perEpoch(o), o.weightDecay(), CNN2DFormat.NCHW, recipe.net());
             } else {
                 Path base = initResolver.resolve("--init", o.init(), listener);
-                if (!(Loop.restoreModel(base, false) instanceof MultiLayerNetwork start)) {
-                    throw new KonomiException("--init " + base + ": a residual network (--net res) cannot be a start network yet; give a layer network");
-                }
+                Model start = Loop.restoreModel(base, false);
+                ISchedule lr = Schedules.perEpoch(o);
                 if (recipe.viaLabels()) {
                     try {
-                        net = Nets.viaLabels(start, meta, spec.seed(), Schedules.perEpoch(o), o.weightDecay());
+                        net = start instanceof MultiLayerNetwork layers ? Nets.viaLabels(layers, meta, spec.seed(), lr, o.weightDecay())
+                                : Nets.viaLabels((ComputationGraph) start, meta, spec.seed(), lr, o.weightDecay());
                     } catch (IllegalArgumentException e) {
                         throw new KonomiException("--via-labels: " + e.getMessage() + " (" + base + ")");
                     }
                 } else {
-                    net = Nets.fromBase(start, meta, spec.seed(), Schedules.perEpoch(o), o.weightDecay(), o.freeze());
+                    net = start instanceof MultiLayerNetwork layers ? Nets.fromBase(layers, meta, spec.seed(), lr, o.weightDecay(), o.freeze())
+                            : Nets.fromBase((ComputationGraph) start, meta, spec.seed(), lr, o.weightDecay(), o.freeze());
                 }
                 listener.message("starting from " + base + (recipe.viaLabels() ? " (frozen; predicting through its labels)"
                         : o.freeze() ? " (feature layers frozen)" : " (all layers fine-tuned)"));

@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.osgi.service.component.annotations.Component;
 
 import konomi.api.KonomiException;
@@ -78,11 +77,7 @@ public class CnnScorerFactory implements ModelFactory<Scorer> {
         }
         // the weights load on first use: starting Konomi (and every command) must not pay for ND4J and
         // every installed network; the checks above already caught wrong or broken files
-        // layer networks are scored with batch norms folded into the convolutions, channels-last: the same function,
-        // fewer and faster ops; residual graphs as they were trained
-        return new CnnScorer(d.name(), meta, () -> {
-            Model net = restore(d, modelFile);
-            return net instanceof MultiLayerNetwork layers ? FoldedNet.fold(layers, meta.size(), CNN2DFormat.NHWC) : net;
-        });
+        // scored with batch norms folded into the convolutions, channels-last: the same function, fewer and faster ops
+        return new CnnScorer(d.name(), meta, () -> FoldedNet.fold(restore(d, modelFile), meta.size(), CNN2DFormat.NHWC));
     }
 }
