@@ -61,17 +61,8 @@ public final class FoldedNet {
             if (l instanceof BatchNormalization) {
                 throw new IllegalArgumentException("layer " + i + ": a batch norm that does not follow a convolution cannot be folded");
             }
-            Layer copy = l.clone();
-            if (copy instanceof org.deeplearning4j.nn.conf.layers.SubsamplingLayer p) {
-                p.setCnn2dDataFormat(layout);
-            }
-            if (copy instanceof ConvolutionLayer c) {
-                c.setCnn2dDataFormat(layout);
-                c.setHasBias(true);
-                plan.add(new int[] {i, -2});
-            } else {
-                plan.add(new int[] {i, -1});
-            }
+            Layer copy = inLayout(l, layout);
+            plan.add(new int[] {i, copy instanceof ConvolutionLayer ? -2 : -1});
             b.layer(copy);
         }
         MultiLayerNetwork folded = new MultiLayerNetwork(b.setInputType(InputType.convolutional(size, size, 3, layout)).build());
@@ -132,15 +123,7 @@ public final class FoldedNet {
                 b.addVertex(name, v.clone(), in);
                 continue;
             }
-            Layer copy = l.clone();
-            if (copy instanceof org.deeplearning4j.nn.conf.layers.SubsamplingLayer p) {
-                p.setCnn2dDataFormat(layout);
-            }
-            if (copy instanceof ConvolutionLayer c) {
-                c.setCnn2dDataFormat(layout);
-                c.setHasBias(true);
-            }
-            b.addLayer(name, copy, in);
+            b.addLayer(name, inLayout(l, layout), in);
         }
         b.setOutputs(conf.getNetworkOutputs().stream().map(x -> renamed.getOrDefault(x, x)).toArray(String[]::new));
         ComputationGraph folded = new ComputationGraph(b.setInputTypes(InputType.convolutional(size, size, 3, layout)).build());
@@ -156,6 +139,19 @@ public final class FoldedNet {
             }
         }
         return folded;
+    }
+
+    /** A copy of a layer in {@code layout}; a convolution gets a bias, which takes its batch norm's shift. */
+    private static Layer inLayout(Layer l, CNN2DFormat layout) {
+        Layer copy = l.clone();
+        if (copy instanceof org.deeplearning4j.nn.conf.layers.SubsamplingLayer p) {
+            p.setCnn2dDataFormat(layout);
+        }
+        if (copy instanceof ConvolutionLayer c) {
+            c.setCnn2dDataFormat(layout);
+            c.setHasBias(true);
+        }
+        return copy;
     }
 
     /** Writes into {@code to} the convolution {@code from} with the batch norm {@code p} after it folded in. */

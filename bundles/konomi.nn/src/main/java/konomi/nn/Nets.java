@@ -173,14 +173,7 @@ public final class Nets {
         int last = base.getnLayers() - 1;
         long features = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) base.getLayerWiseConfigurations().getConf(last).getLayer()).getNIn();
         FineTuneConfiguration ft = new FineTuneConfiguration.Builder().seed(seed).updater(new Adam(learningRate)).l2(weightDecay).build();
-        TransferLearning.Builder b = new TransferLearning.Builder(base).fineTuneConfiguration(ft).removeOutputLayer();
-        if (meta.classification()) {
-            b.addLayer(new OutputLayer.Builder(LossFunction.MCXENT).activation(Activation.SOFTMAX).nIn(features).nOut(meta.labels().size())
-                    .weightInit(WeightInit.XAVIER).build());
-        } else {
-            b.addLayer(new OutputLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).nIn(features).nOut(1)
-                    .weightInit(WeightInit.XAVIER).build());
-        }
+        TransferLearning.Builder b = new TransferLearning.Builder(base).fineTuneConfiguration(ft).removeOutputLayer().addLayer(head(meta, features));
         if (freeze) {
             b.setFeatureExtractor(last - 1);
         }
@@ -195,20 +188,12 @@ public final class Nets {
      */
     public static MultiLayerNetwork viaLabels(MultiLayerNetwork classifier, ModelMeta meta, long seed, ISchedule learningRate, double weightDecay) {
         int last = classifier.getnLayers() - 1;
-        if (!(classifier.getLayerWiseConfigurations().getConf(last).getLayer() instanceof OutputLayer out)
-                || !(out.getActivationFn() instanceof org.nd4j.linalg.activations.impl.ActivationSoftmax)) {
-            throw new IllegalArgumentException("predicting through labels needs a classifier (softmax output) to start from");
-        }
-        if (meta.classification()) {
-            throw new IllegalArgumentException("predicting through labels is for regressors");
-        }
+        OutputLayer out = softmaxOutput(classifier.getLayerWiseConfigurations().getConf(last).getLayer(), meta);
         INDArray w = classifier.getLayer(last).getParam("W").dup(), bias = classifier.getLayer(last).getParam("b").dup();
         FineTuneConfiguration ft = new FineTuneConfiguration.Builder().seed(seed).updater(new Adam(learningRate)).l2(weightDecay).build();
         MultiLayerNetwork net = new TransferLearning.Builder(classifier).fineTuneConfiguration(ft).removeOutputLayer()
-                .addLayer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(out.getNIn()).nOut(out.getNOut())
-                        .activation(Activation.SOFTMAX).build())
-                .addLayer(new OutputLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).nIn(out.getNOut()).nOut(1)
-                        .weightInit(WeightInit.XAVIER).build())
+                .addLayer(labelsLayer(out))
+                .addLayer(ratingLayer(out))
                 .setFeatureExtractor(last)
                 .build();
         net.getLayer(last).setParam("W", w);
@@ -222,11 +207,8 @@ public final class Nets {
         String out = base.getConfiguration().getNetworkOutputs().get(0), features = base.getConfiguration().getVertexInputs().get(out).get(0);
         long width = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) base.getLayer(out).conf().getLayer()).getNIn();
         FineTuneConfiguration ft = new FineTuneConfiguration.Builder().seed(seed).updater(new Adam(learningRate)).l2(weightDecay).build();
-        OutputLayer head = meta.classification()
-                ? new OutputLayer.Builder(LossFunction.MCXENT).activation(Activation.SOFTMAX).nIn(width).nOut(meta.labels().size()).weightInit(WeightInit.XAVIER).build()
-                : new OutputLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).nIn(width).nOut(1).weightInit(WeightInit.XAVIER).build();
         TransferLearning.GraphBuilder b = new TransferLearning.GraphBuilder(base).fineTuneConfiguration(ft)
-                .removeVertexAndConnections(out).addLayer(out, head, features).setOutputs(out);
+                .removeVertexAndConnections(out).addLayer(out, head(meta, width), features).setOutputs(out);
         if (freeze) {
             b.setFeatureExtractor(features);
         }
@@ -236,27 +218,47 @@ public final class Nets {
     /** {@link #viaLabels(MultiLayerNetwork, ModelMeta, long, ISchedule, double)} for a residual graph. */
     public static ComputationGraph viaLabels(ComputationGraph classifier, ModelMeta meta, long seed, ISchedule learningRate, double weightDecay) {
         String last = classifier.getConfiguration().getNetworkOutputs().get(0), features = classifier.getConfiguration().getVertexInputs().get(last).get(0);
-        if (!(classifier.getLayer(last).conf().getLayer() instanceof OutputLayer out)
-                || !(out.getActivationFn() instanceof org.nd4j.linalg.activations.impl.ActivationSoftmax)) {
-            throw new IllegalArgumentException("predicting through labels needs a classifier (softmax output) to start from");
-        }
-        if (meta.classification()) {
-            throw new IllegalArgumentException("predicting through labels is for regressors");
-        }
+        OutputLayer out = softmaxOutput(classifier.getLayer(last).conf().getLayer(), meta);
         INDArray w = classifier.getLayer(last).getParam("W").dup(), bias = classifier.getLayer(last).getParam("b").dup();
         FineTuneConfiguration ft = new FineTuneConfiguration.Builder().seed(seed).updater(new Adam(learningRate)).l2(weightDecay).build();
         String labels = "labels", rating = "rating";
         ComputationGraph net = new TransferLearning.GraphBuilder(classifier).fineTuneConfiguration(ft).removeVertexAndConnections(last)
-                .addLayer(labels, new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(out.getNIn()).nOut(out.getNOut())
-                        .activation(Activation.SOFTMAX).build(), features)
-                .addLayer(rating, new OutputLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).nIn(out.getNOut()).nOut(1)
-                        .weightInit(WeightInit.XAVIER).build(), labels)
+                .addLayer(labels, labelsLayer(out), features)
+                .addLayer(rating, ratingLayer(out), labels)
                 .setOutputs(rating)
                 .setFeatureExtractor(labels)
                 .build();
         net.getLayer(labels).setParam("W", w);
         net.getLayer(labels).setParam("b", bias);
         return net;
+    }
+
+    /** A new output layer for the task on {@code nIn} features. */
+    private static OutputLayer head(ModelMeta meta, long nIn) {
+        return meta.classification()
+                ? new OutputLayer.Builder(LossFunction.MCXENT).activation(Activation.SOFTMAX).nIn(nIn).nOut(meta.labels().size()).weightInit(WeightInit.XAVIER).build()
+                : new OutputLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).nIn(nIn).nOut(1).weightInit(WeightInit.XAVIER).build();
+    }
+
+    /** The classifier's softmax output layer, refusing anything else or a classification task (predicting through labels). */
+    private static OutputLayer softmaxOutput(org.deeplearning4j.nn.conf.layers.Layer last, ModelMeta meta) {
+        if (!(last instanceof OutputLayer out) || !(out.getActivationFn() instanceof org.nd4j.linalg.activations.impl.ActivationSoftmax)) {
+            throw new IllegalArgumentException("predicting through labels needs a classifier (softmax output) to start from");
+        }
+        if (meta.classification()) {
+            throw new IllegalArgumentException("predicting through labels is for regressors");
+        }
+        return out;
+    }
+
+    /** The classifier's output as a hidden layer of the same shape (its weights are copied in after building). */
+    private static org.deeplearning4j.nn.conf.layers.DenseLayer labelsLayer(OutputLayer out) {
+        return new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(out.getNIn()).nOut(out.getNOut()).activation(Activation.SOFTMAX).build();
+    }
+
+    /** One rating weight per label and a bias. */
+    private static OutputLayer ratingLayer(OutputLayer out) {
+        return new OutputLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).nIn(out.getNOut()).nOut(1).weightInit(WeightInit.XAVIER).build();
     }
 
     /**
