@@ -487,6 +487,37 @@ public final class Nets {
         return net instanceof MultiLayerNetwork m ? m.output(x, false) : graph(net).outputSingle(false, x);
     }
 
+    /**
+     * The global average pooling's output (the penultimate features) for a batch in the network's layout: what
+     * FID and KID compare. Refuses a network without one.
+     */
+    public static INDArray features(Model net, INDArray x) {
+        String pool = poolingLayer(net);
+        if (net instanceof MultiLayerNetwork m) {
+            int layer = Integer.parseInt(pool);
+            return m.feedForwardToLayer(layer, x, false).get(layer + 1);
+        }
+        return graph(net).feedForward(new INDArray[] {x}, false, false).get(pool);
+    }
+
+    /** The global pooling layer's index (a layer network) or name (a graph); refuses a network without one. */
+    public static String poolingLayer(Model net) {
+        if (net instanceof MultiLayerNetwork m) {
+            for (int i = 0; i < m.getnLayers(); i++) {
+                if (m.getLayerWiseConfigurations().getConf(i).getLayer() instanceof GlobalPoolingLayer) {
+                    return Integer.toString(i);
+                }
+            }
+        } else {
+            for (java.util.Map.Entry<String, org.deeplearning4j.nn.conf.graph.GraphVertex> e : graph(net).getConfiguration().getVertices().entrySet()) {
+                if (e.getValue() instanceof org.deeplearning4j.nn.conf.graph.LayerVertex l && l.getLayerConf().getLayer() instanceof GlobalPoolingLayer) {
+                    return e.getKey();
+                }
+            }
+        }
+        throw new IllegalArgumentException("the network has no global pooling layer");
+    }
+
     /** An NCHW batch in the layout {@code net} takes (a copy when that is NHWC). */
     public static INDArray input(Model net, INDArray nchw) {
         return channelsLast(net) ? Tensors.channelsLast(nchw) : nchw;

@@ -5,8 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
+import org.deeplearning4j.nn.api.Model;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -52,14 +51,14 @@ public class GanTrainer implements GeneratorTrainer {
     }
 
     private Quality quality(FaceSet faces, GenTrainOptions o, GenTrainListener listener) {
-        MultiLayerNetwork features = null;
+        Model features = null;
         int size = 96;
         ModelRegistry r = models;
         Optional<Path> file = r == null ? Optional.empty() : r.modelFile("scorer", o.features());
         if (file.isPresent()) {
             try {
-                features = ModelSerializer.restoreMultiLayerNetwork(file.get().toFile(), false);
-                Quality.poolingLayer(features);
+                features = Nets.restoreModel(file.get().toFile(), false);
+                Nets.poolingLayer(features);
             } catch (IOException | RuntimeException e) {
                 throw new KonomiException("--features " + o.features() + ": cannot use its network (" + e.getMessage() + ")");
             }

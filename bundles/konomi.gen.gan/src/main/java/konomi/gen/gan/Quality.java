@@ -4,8 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -43,7 +42,7 @@ final class Quality {
         }
     }
 
-    private final MultiLayerNetwork features; // may be null
+    private final Model features; // may be null
     private final int featureSize;
     private final FaceDetector cascade; // may be null
     private final INDArray realFeatures; // may be null
@@ -51,7 +50,7 @@ final class Quality {
     private final long[] trainHashes;
     private final double realFaceness, realFramed;
 
-    Quality(MultiLayerNetwork features, int featureSize, FaceDetector cascade, FaceSet faces, int count, long seed) {
+    Quality(Model features, int featureSize, FaceDetector cascade, FaceSet faces, int count, long seed) {
         this.features = features;
         this.featureSize = featureSize;
         this.cascade = cascade;
@@ -124,24 +123,13 @@ final class Quality {
 
     /** Penultimate-layer features, fed exactly as the scorer feeds face crops. */
     private INDArray embed(List<Image> images) {
-        int layer = poolingLayer(features);
         List<INDArray> parts = new ArrayList<>();
         for (int from = 0; from < images.size(); from += 128) {
             INDArray x = Nets.input(features, Tensors.batch(images.subList(from, Math.min(images.size(), from + 128)), featureSize));
-            List<INDArray> acts = features.feedForwardToLayer(layer, x, false);
-            parts.add(acts.get(layer + 1).castTo(DataType.DOUBLE).dup());
+            parts.add(Nets.features(features, x).castTo(DataType.DOUBLE).dup());
             NativeMemory.close(x);
         }
         return Nd4j.concat(0, parts.toArray(INDArray[]::new));
-    }
-
-    static int poolingLayer(MultiLayerNetwork net) {
-        for (int i = 0; i < net.getnLayers(); i++) {
-            if (net.getLayerWiseConfigurations().getConf(i).getLayer() instanceof GlobalPoolingLayer) {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException("the feature network has no global pooling layer");
     }
 
     /** Mean Euclidean distance between 2,000 random pairs. */

@@ -12,7 +12,6 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -60,7 +59,7 @@ public class ActivationMaximiser implements InputVisualiser {
         Path file = models.modelFile("scorer", classifier).orElseThrow(() -> new KonomiException(classifier + ": its model file is gone"));
         MultiLayerNetwork net;
         try {
-            net = ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false);
+            net = Nets.restore(file.toFile(), false); // input gradients need a layer network: a residual graph is refused
         } catch (IOException | RuntimeException e) {
             throw new KonomiException(file + ": cannot load the network (" + e.getMessage() + ")");
         }
