@@ -40,6 +40,9 @@ class ResidualNetTest {
         assertEquals(deep + projections, g.numParams());
         assertEquals(3, Nets.outputs(g));
         assertEquals(3, g.getConfiguration().getVertices().keySet().stream().filter(k -> k.endsWith("add")).count());
+        // the penultimate features (what FID compares): the global pooling's 256 values per picture
+        assertEquals("pool", Nets.poolingLayer(g));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {2, 256}, Nets.features(g, Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32)).shape());
     }
 
     @Test
