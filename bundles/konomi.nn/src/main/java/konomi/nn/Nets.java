@@ -72,7 +72,7 @@ public final class Nets {
     /**
      * {@link #DEEP} with shortcuts: the same stem and stages (64, 128, 256), each stage's two convs a basic residual
      * block (He et al. 2016: conv-BN-ReLU-conv-BN, plus the block's input, then ReLU; a 1x1 conv and batch norm
-     * projects the input where the width changes). 1.25 M parameters, ~4.6 MB as a zip. The only difference from
+     * projects the input where the width changes). 1.25 M parameters, 4.5 MB as a zip. The only difference from
      * {@code deep} is the shortcuts, so comparing the two measures what they bring.
      */
     public static ComputationGraph residualNet(ModelMeta meta, long seed, ISchedule learningRate, double weightDecay, CNN2DFormat layout) {
