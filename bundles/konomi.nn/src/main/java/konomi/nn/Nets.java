@@ -172,7 +172,7 @@ public final class Nets {
                                              double weightDecay, boolean freeze) {
         int last = base.getnLayers() - 1;
         long features = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) base.getLayerWiseConfigurations().getConf(last).getLayer()).getNIn();
-        FineTuneConfiguration ft = new FineTuneConfiguration.Builder().seed(seed).updater(new Adam(learningRate)).l2(weightDecay).build();
+        FineTuneConfiguration ft = fineTune(seed, learningRate, weightDecay);
         TransferLearning.Builder b = new TransferLearning.Builder(base).fineTuneConfiguration(ft).removeOutputLayer().addLayer(head(meta, features));
         if (freeze) {
             b.setFeatureExtractor(last - 1);
@@ -190,7 +190,7 @@ public final class Nets {
         int last = classifier.getnLayers() - 1;
         OutputLayer out = softmaxOutput(classifier.getLayerWiseConfigurations().getConf(last).getLayer(), meta);
         INDArray w = classifier.getLayer(last).getParam("W").dup(), bias = classifier.getLayer(last).getParam("b").dup();
-        FineTuneConfiguration ft = new FineTuneConfiguration.Builder().seed(seed).updater(new Adam(learningRate)).l2(weightDecay).build();
+        FineTuneConfiguration ft = fineTune(seed, learningRate, weightDecay);
         MultiLayerNetwork net = new TransferLearning.Builder(classifier).fineTuneConfiguration(ft).removeOutputLayer()
                 .addLayer(labelsLayer(out))
                 .addLayer(ratingLayer(out))
@@ -206,7 +206,7 @@ public final class Nets {
                                             double weightDecay, boolean freeze) {
         String out = base.getConfiguration().getNetworkOutputs().get(0), features = base.getConfiguration().getVertexInputs().get(out).get(0);
         long width = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) base.getLayer(out).conf().getLayer()).getNIn();
-        FineTuneConfiguration ft = new FineTuneConfiguration.Builder().seed(seed).updater(new Adam(learningRate)).l2(weightDecay).build();
+        FineTuneConfiguration ft = fineTune(seed, learningRate, weightDecay);
         TransferLearning.GraphBuilder b = new TransferLearning.GraphBuilder(base).fineTuneConfiguration(ft)
                 .removeVertexAndConnections(out).addLayer(out, head(meta, width), features).setOutputs(out);
         if (freeze) {
@@ -220,7 +220,7 @@ public final class Nets {
         String last = classifier.getConfiguration().getNetworkOutputs().get(0), features = classifier.getConfiguration().getVertexInputs().get(last).get(0);
         OutputLayer out = softmaxOutput(classifier.getLayer(last).conf().getLayer(), meta);
         INDArray w = classifier.getLayer(last).getParam("W").dup(), bias = classifier.getLayer(last).getParam("b").dup();
-        FineTuneConfiguration ft = new FineTuneConfiguration.Builder().seed(seed).updater(new Adam(learningRate)).l2(weightDecay).build();
+        FineTuneConfiguration ft = fineTune(seed, learningRate, weightDecay);
         String labels = "labels", rating = "rating";
         ComputationGraph net = new TransferLearning.GraphBuilder(classifier).fineTuneConfiguration(ft).removeVertexAndConnections(last)
                 .addLayer(labels, labelsLayer(out), features)
@@ -231,6 +231,11 @@ public final class Nets {
         net.getLayer(labels).setParam("W", w);
         net.getLayer(labels).setParam("b", bias);
         return net;
+    }
+
+    /** Adam on the given schedule with the run's weight decay, for every layer a transfer keeps or adds. */
+    private static FineTuneConfiguration fineTune(long seed, ISchedule learningRate, double weightDecay) {
+        return new FineTuneConfiguration.Builder().seed(seed).updater(new Adam(learningRate)).l2(weightDecay).build();
     }
 
     /** A new output layer for the task on {@code nIn} features. */
@@ -529,7 +534,7 @@ public final class Nets {
      * it must reorder; an ActivationLayer works on the contiguous arrays (bench:nets --relu).
      */
     private static void convBlock(NeuralNetConfiguration.ListBuilder b, int width, CNN2DFormat layout) {
-        b.layer(new ConvolutionLayer.Builder(3, 3).nOut(width).activation(Activation.IDENTITY).hasBias(false).dataFormat(layout).build());
+        b.layer(conv(3, width, layout));
         b.layer(new BatchNormalization.Builder().build());
         b.layer(new ActivationLayer.Builder().activation(Activation.RELU).build());
     }
