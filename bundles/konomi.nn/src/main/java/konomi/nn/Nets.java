@@ -296,6 +296,18 @@ public final class Nets {
         return net instanceof MultiLayerNetwork m ? m.getIterationCount() : graph(net).getIterationCount();
     }
 
+    /**
+     * Sets the learning-rate schedule of a network of either kind, keeping its updater's state: a resumed run follows
+     * the schedule of the options it was resumed with (more epochs, or averaged ones at the end), not the saved one.
+     */
+    public static void learningRate(Model net, ISchedule schedule) {
+        if (net instanceof MultiLayerNetwork m) {
+            m.setLearningRate(schedule);
+        } else {
+            graph(net).setLearningRate(schedule);
+        }
+    }
+
     /** Counts a finished epoch (DL4J's per-epoch schedules read it). */
     public static void epochDone(Model net) {
         if (net instanceof MultiLayerNetwork m) {

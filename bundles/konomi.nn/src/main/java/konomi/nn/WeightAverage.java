@@ -3,9 +3,10 @@ package konomi.nn;
 import org.deeplearning4j.nn.api.Model;
 
 /**
- * An exponential moving average of a network's weights (and batch-norm statistics, which DL4J keeps among the
- * parameters): the network that is validated, sampled and shipped. A generator's average draws smoother, more stable
- * faces than the weights of any single step (Karras et al., Yazici et al.); a classifier's generalises a little better.
+ * An average of a network's weights (and batch-norm statistics, which DL4J keeps among the parameters), exponential
+ * over steps or equal over epoch-end snapshots ({@link #include}, SWA): the network that is validated, sampled and
+ * shipped. A generator's average draws smoother, more stable faces than the weights of any single step (Karras et al.,
+ * Yazici et al.); a classifier's generalises a little better.
  */
 public final class WeightAverage<N extends Model> {
     private final N average;
@@ -24,6 +25,14 @@ public final class WeightAverage<N extends Model> {
     public void update(Model net, int step) {
         double d = Math.min(decay, (1.0 + step) / (10.0 + step));
         average.params().muli(d).addi(net.params().mul(1 - d));
+    }
+
+    /**
+     * Averages in the network's current weights as the {@code k}-th of equally weighted snapshots (k from 1): stochastic
+     * weight averaging's running mean, where the decay above would favour the latest.
+     */
+    public void include(Model net, int k) {
+        average.params().muli((k - 1.0) / k).addi(net.params().div(k));
     }
 
     public N network() {

@@ -124,6 +124,20 @@ final class TrainArgs {
                 temperature.isEmpty() ? r.temperature() : number("--temperature", temperature));
     }
 
+    /**
+     * Stochastic weight averaging from --swa N and --swa-lr (default a quarter of the peak rate {@code lr}): the last N
+     * epochs run at that constant rate and their weights are averaged.
+     */
+    static Recipe swa(Recipe r, String swa, String swaLr, double lr) {
+        if (swa.isEmpty()) {
+            if (!swaLr.isEmpty()) {
+                throw new KonomiException("--swa-lr needs --swa <epochs>");
+            }
+            return r;
+        }
+        return r.withSwa(integer("--swa", swa), swaLr.isEmpty() ? lr / 4 : number("--swa-lr", swaLr));
+    }
+
     /** The scorer levers from --net/--smoothing/--cutmix/--ema/--tta/--rank, each off when not given. */
     static Recipe levers(String net, String smoothing, String cutmix, String ema, String tta, String rank) {
         Recipe r = Recipe.DEFAULT;

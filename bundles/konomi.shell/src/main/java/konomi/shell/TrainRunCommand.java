@@ -11,6 +11,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
 import konomi.api.KonomiException;
+import konomi.api.train.Recipe;
 import konomi.api.train.TrainOptions;
 import konomi.api.train.TrainResult;
 import konomi.api.train.Trainer;
@@ -59,6 +60,11 @@ public class TrainRunCommand {
             @Descriptor("share of batches mixed by CutMix, e.g. 0.5 (default 0)") @Parameter(names = {"--cutmix"}, absentValue = "") String cutmix,
             @Descriptor("decay of a moving average of the weights, validated and kept, e.g. 0.999 (default 0: off; scorers and detectors)")
             @Parameter(names = {"--ema"}, absentValue = "") String ema,
+            @Descriptor("stochastic weight averaging: the last N epochs run at a constant rate and their weights are averaged, "
+                    + "validated and kept (the schedule ends N epochs earlier; default 0: off)")
+            @Parameter(names = {"--swa"}, absentValue = "") String swa,
+            @Descriptor("with --swa: the constant learning rate of the averaged epochs (default a quarter of --lr)")
+            @Parameter(names = {"--swa-lr"}, absentValue = "") String swaLr,
             @Descriptor("test-time augmentation: flip (validate, test and score on the face and its mirror image) or none")
             @Parameter(names = {"--tta"}, absentValue = "") String tta,
             @Descriptor("regressors: weight of a pairwise ranking loss (RankNet) beside the squared error, e.g. 1 (default 0)")
@@ -89,7 +95,8 @@ public class TrainRunCommand {
         TrainArgs.given(init, b::init);
         TrainArgs.given(checkpointEvery, v -> b.checkpointEvery(TrainArgs.integer("--checkpoint-every", v)));
         b.freeze(freeze).resume(!fresh).split(TrainArgs.split(seed, val, test, groups));
-        b.recipe(TrainArgs.teacher(TrainArgs.levers(net, smoothing, cutmix, ema, tta, rank).withViaLabels(viaLabels), teacher, distill, temperature));
+        Recipe levers = TrainArgs.teacher(TrainArgs.levers(net, smoothing, cutmix, ema, tta, rank).withViaLabels(viaLabels), teacher, distill, temperature);
+        b.recipe(TrainArgs.swa(levers, swa, swaLr, b.build().learningRate()));
         TrainResult r = t.train(Path.of(dataset), Path.of(out), b.build(), TrainArgs.printer(e -> System.out.printf(Locale.ROOT,
                 "epoch %3d/%d  loss %.4f  val_loss %.4f%s  lr %.2g  %.0f img/s  %s  ETA %s%s%n",
                 e.epoch(), e.epochs(), e.trainLoss(), e.valLoss(),

@@ -13,10 +13,16 @@ final class Schedules {
     private Schedules() {
     }
 
-    /** Learning rate of an epoch (0-based). */
+    /**
+     * Learning rate of an epoch (0-based). With SWA ({@code --swa N}) the schedule ends N epochs early and those N run
+     * at the constant SWA rate, so a run of E epochs with N averaged ones follows the (E-N)-epoch schedule first.
+     */
     static double learningRate(TrainOptions o, int epoch) {
         double lr = o.learningRate();
-        int epochs = o.epochs();
+        int epochs = o.epochs() - o.recipe().swa();
+        if (epoch >= epochs) {
+            return o.recipe().swaLr();
+        }
         return switch (o.schedule()) {
             case COSINE -> lr * 0.5 * (1 + Math.cos(Math.PI * epoch / Math.max(1, epochs)));
             case STEP -> lr * Math.pow(0.1, epoch / Math.max(1, epochs / 3));

@@ -124,6 +124,7 @@ final class TrainingRun {
                 throw new KonomiException(out + ": holds a run on another dataset or input size; use another output folder or --fresh");
             }
             net = Loop.restoreModel(checkpoint, true);
+            Nets.learningRate(net, Schedules.perEpoch(o)); // the options' schedule: a run resumed with more epochs or --swa follows it
             listener.message("resuming after epoch " + state.epoch + " (best " + metricName + " "
                     + String.format(Locale.ROOT, "%.4f", state.bestMetric) + " at epoch " + state.bestEpoch + ")");
         } else {
@@ -166,19 +167,31 @@ final class TrainingRun {
             }
             Nets.withRankingLoss(layers, recipe.rank());
         }
-        // the weight average is what is validated and kept; a resumed run continues the saved one
-        WeightAverage<Model> average = Loop.average(recipe.ema(), net, averageFile, state.epoch > 0);
+        // the weight average is what is validated and kept; a resumed run continues the saved one. SWA's equal average
+        // of epoch-end weights replaces the moving one (if any) from its first epoch on.
+        int swaStart = recipe.swa() > 0 ? o.epochs() - recipe.swa() + 1 : Integer.MAX_VALUE;
+        if (state.epoch >= swaStart && !Files.isRegularFile(averageFile)) {
+            throw new KonomiException(averageFile + ": missing, so the weight average of this run's last epochs cannot be resumed; use --fresh");
+        }
+        WeightAverage<Model> average = state.epoch >= swaStart ? new WeightAverage<>(Loop.restoreModel(averageFile, false), 0, false)
+                : Loop.average(recipe.ema(), net, averageFile, state.epoch > 0);
         Model judged = average == null ? net : average.network();
         int classes = classify ? meta.labels().size() : 0;
         Batches trainBatches = new Batches(train, o.size(), classes, net).training(recipe), valBatches = new Batches(val, o.size(), classes, net);
         double epochSeconds = 0;
         for (int epoch = state.epoch + 1; epoch <= o.epochs(); epoch++) {
-            if (epoch - state.bestEpoch > o.patience() && state.bestEpoch > 0) {
+            if (epoch < swaStart && epoch - state.bestEpoch > o.patience() && state.bestEpoch > 0) { // the averaged epochs all run
                 listener.message("early stop: no better " + metricName + " for " + o.patience() + " epochs");
                 break;
             }
             long e0 = System.nanoTime();
-            double loss = Loop.fitEpoch(net, trainBatches, epoch, o, average, teacher);
+            double loss = Loop.fitEpoch(net, trainBatches, epoch, o, epoch >= swaStart ? null : average, teacher);
+            if (epoch == swaStart) {
+                average = new WeightAverage<>(net, 0, true);
+                judged = average.network();
+            } else if (epoch > swaStart) {
+                average.include(net, epoch - swaStart + 1);
+            }
             double trainSeconds = (System.nanoTime() - e0) / 1e9;
             Map<String, Double> v = Loop.measure(judged, valBatches, classes, null, o.batch(), recipe.flipTest());
             if (average != null || recipe.flipTest()) {
@@ -281,6 +294,8 @@ final class TrainingRun {
         n.put("smoothing", r.smoothing());
         n.put("cutmix", r.cutmix());
         n.put("ema", r.ema());
+        n.put("swa", r.swa());
+        n.put("swa-lr", r.swaLr());
         n.put("tta", r.flipTest() ? ModelMeta.FLIP : "none");
         n.put("rank", r.rank());
         n.put("via-labels", r.viaLabels());

@@ -24,9 +24,13 @@ import konomi.api.KonomiException;
  *                  null: off
  * @param distill   with a teacher: the share of the training target that is the teacher's (0-1)
  * @param temperature with a teacher: its probabilities are softened as {@code p^(1/T)}, renormalised (softmax at T)
+ * @param swa       stochastic weight averaging (Izmailov et al. 2018): the last {@code swa} epochs run at the constant
+ *                  rate {@code swaLr} after the schedule, which ends that many epochs earlier, and the weights at the end
+ *                  of each are averaged equally; that average is what is validated and saved (0: off)
+ * @param swaLr     with {@code swa}: the constant learning rate of the averaged epochs
  */
 public record Recipe(String net, double smoothing, double cutmix, double ema, boolean flipTest, double rank, boolean viaLabels,
-                     String teacher, double distill, double temperature) {
+                     String teacher, double distill, double temperature, int swa, double swaLr) {
     public static final String FACE = "face", WIDE = "wide", DEEP = "deep", RES = "res";
     public static final Recipe DEFAULT = new Recipe(FACE, 0, 0, 0, false, 0, false);
 
@@ -44,43 +48,58 @@ public record Recipe(String net, double smoothing, double cutmix, double ema, bo
         teacher = teacher == null || teacher.isBlank() ? null : teacher.trim();
         Check.range("--distill (the teacher's share)", distill, 0, 1);
         Check.range("--temperature", temperature, 0.1, 20);
+        Check.range("--swa (epochs)", swa, 0, 10_000);
+        if (swa > 0) {
+            Check.range("--swa-lr", swaLr, 1e-7, 10);
+        }
     }
 
     /** Without a teacher (the recipe before distillation). */
     public Recipe(String net, double smoothing, double cutmix, double ema, boolean flipTest, double rank, boolean viaLabels) {
-        this(net, smoothing, cutmix, ema, flipTest, rank, viaLabels, null, 0.5, 1);
+        this(net, smoothing, cutmix, ema, flipTest, rank, viaLabels, null, 0.5, 1, 0, 0);
+    }
+
+    /** Without weight averaging of the last epochs (the recipe before SWA). */
+    public Recipe(String net, double smoothing, double cutmix, double ema, boolean flipTest, double rank, boolean viaLabels,
+                  String teacher, double distill, double temperature) {
+        this(net, smoothing, cutmix, ema, flipTest, rank, viaLabels, teacher, distill, temperature, 0, 0);
     }
 
     public Recipe withNet(String v) {
-        return new Recipe(v, smoothing, cutmix, ema, flipTest, rank, viaLabels, teacher, distill, temperature);
+        return new Recipe(v, smoothing, cutmix, ema, flipTest, rank, viaLabels, teacher, distill, temperature, swa, swaLr);
     }
 
     public Recipe withSmoothing(double v) {
-        return new Recipe(net, v, cutmix, ema, flipTest, rank, viaLabels, teacher, distill, temperature);
+        return new Recipe(net, v, cutmix, ema, flipTest, rank, viaLabels, teacher, distill, temperature, swa, swaLr);
     }
 
     public Recipe withCutmix(double v) {
-        return new Recipe(net, smoothing, v, ema, flipTest, rank, viaLabels, teacher, distill, temperature);
+        return new Recipe(net, smoothing, v, ema, flipTest, rank, viaLabels, teacher, distill, temperature, swa, swaLr);
     }
 
     public Recipe withEma(double v) {
-        return new Recipe(net, smoothing, cutmix, v, flipTest, rank, viaLabels, teacher, distill, temperature);
+        return new Recipe(net, smoothing, cutmix, v, flipTest, rank, viaLabels, teacher, distill, temperature, swa, swaLr);
     }
 
     public Recipe withFlipTest(boolean v) {
-        return new Recipe(net, smoothing, cutmix, ema, v, rank, viaLabels, teacher, distill, temperature);
+        return new Recipe(net, smoothing, cutmix, ema, v, rank, viaLabels, teacher, distill, temperature, swa, swaLr);
     }
 
     public Recipe withViaLabels(boolean v) {
-        return new Recipe(net, smoothing, cutmix, ema, flipTest, rank, v, teacher, distill, temperature);
+        return new Recipe(net, smoothing, cutmix, ema, flipTest, rank, v, teacher, distill, temperature, swa, swaLr);
     }
 
     public Recipe withRank(double v) {
-        return new Recipe(net, smoothing, cutmix, ema, flipTest, v, viaLabels, teacher, distill, temperature);
+        return new Recipe(net, smoothing, cutmix, ema, flipTest, v, viaLabels, teacher, distill, temperature, swa, swaLr);
+    }
+
+    /** Averages the weights of the last {@code epochs} epochs, run at the constant rate {@code lr} (SWA). */
+    public Recipe withSwa(int epochs, double lr) {
+        return new Recipe(net, smoothing, cutmix, ema, flipTest, rank, viaLabels, teacher, distill, temperature, epochs, lr);
     }
 
     /** Distils from {@code teacher}: its share of the target and the temperature of its probabilities. */
     public Recipe withTeacher(String teacher, double distill, double temperature) {
-        return new Recipe(net, smoothing, cutmix, ema, flipTest, rank, viaLabels, teacher, distill, temperature);
+        return new Recipe(net, smoothing, cutmix, ema, flipTest, rank, viaLabels, teacher, distill, temperature, swa, swaLr);
     }
 }

@@ -66,6 +66,9 @@ public record TrainOptions(int epochs, int batch, int size, double learningRate,
             throw new IllegalArgumentException("--head is for --task " + DETECT + " only");
         }
         recipe = recipe == null ? Recipe.DEFAULT : recipe;
+        if (recipe.swa() >= epochs) {
+            throw new IllegalArgumentException("--swa " + recipe.swa() + " must be fewer than --epochs " + epochs + " (the schedule runs first)");
+        }
     }
 
     /** The detector head to train ({@link #CENTRE} unless {@link #YOLO2} was asked for). */
