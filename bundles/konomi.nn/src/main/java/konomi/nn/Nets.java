@@ -233,6 +233,52 @@ public final class Nets {
         return net;
     }
 
+    /** The contrastive pretraining head's layer names (graphs) and widths (SimCLR's: a hidden layer, then 128). */
+    static final String PROJECTION = "projection";
+    public static final int PROJECTION_WIDTH = 256, EMBEDDING = 128;
+
+    /**
+     * A network for contrastive pretraining ({@link NtXentLoss}): {@code base}'s layers up to its pooled features,
+     * then a projection (dense, ReLU) and {@link #EMBEDDING} linear outputs. The projection is dropped again when the
+     * base is kept ({@link #withoutProjection}): SimCLR found the features before it transfer better.
+     */
+    public static Model contrastive(Model base, long seed, ISchedule learningRate, double weightDecay) {
+        org.deeplearning4j.nn.conf.layers.DenseLayer projection = new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder()
+                .nOut(PROJECTION_WIDTH).activation(Activation.RELU).weightInit(WeightInit.RELU).build();
+        OutputLayer embedding = new OutputLayer.Builder(new NtXentLoss()).activation(Activation.IDENTITY).nIn(PROJECTION_WIDTH).nOut(EMBEDDING)
+                .weightInit(WeightInit.XAVIER).build();
+        FineTuneConfiguration ft = fineTune(seed, learningRate, weightDecay);
+        if (base instanceof MultiLayerNetwork layers) {
+            int last = layers.getnLayers() - 1;
+            projection.setNIn(((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) layers.getLayerWiseConfigurations().getConf(last).getLayer()).getNIn());
+            return new TransferLearning.Builder(layers).fineTuneConfiguration(ft).removeOutputLayer().addLayer(projection).addLayer(embedding).build();
+        }
+        ComputationGraph g = graph(base);
+        String out = g.getConfiguration().getNetworkOutputs().get(0), features = g.getConfiguration().getVertexInputs().get(out).get(0);
+        projection.setNIn(((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) g.getLayer(out).conf().getLayer()).getNIn());
+        return new TransferLearning.GraphBuilder(g).fineTuneConfiguration(ft).removeVertexAndConnections(out)
+                .addLayer(PROJECTION, projection, features).addLayer(out, embedding, PROJECTION).setOutputs(out).build();
+    }
+
+    /**
+     * A pretrained base as a file {@code --init} takes: the contrastive network without its projection, ending in a
+     * placeholder output (one linear value) that fine-tuning replaces with its own head.
+     */
+    public static Model withoutProjection(Model contrastive) {
+        OutputLayer placeholder = new OutputLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).nIn(PROJECTION_WIDTH).nOut(1).build();
+        FineTuneConfiguration keep = new FineTuneConfiguration.Builder().build(); // changes nothing of the kept layers
+        if (contrastive instanceof MultiLayerNetwork layers) {
+            int last = layers.getnLayers() - 1;
+            placeholder.setNIn(((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) layers.getLayerWiseConfigurations().getConf(last - 1).getLayer()).getNIn());
+            return new TransferLearning.Builder(layers).fineTuneConfiguration(keep).removeLayersFromOutput(2).addLayer(placeholder).build();
+        }
+        ComputationGraph g = graph(contrastive);
+        String out = g.getConfiguration().getNetworkOutputs().get(0), features = g.getConfiguration().getVertexInputs().get(PROJECTION).get(0);
+        placeholder.setNIn(((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) g.getLayer(PROJECTION).conf().getLayer()).getNIn());
+        return new TransferLearning.GraphBuilder(g).fineTuneConfiguration(keep).removeVertexAndConnections(out).removeVertexAndConnections(PROJECTION)
+                .addLayer(out, placeholder, features).setOutputs(out).build();
+    }
+
     /** Adam on the given schedule with the run's weight decay, for every layer a transfer keeps or adds. */
     private static FineTuneConfiguration fineTune(long seed, ISchedule learningRate, double weightDecay) {
         return new FineTuneConfiguration.Builder().seed(seed).updater(new Adam(learningRate)).l2(weightDecay).build();
