@@ -322,6 +322,31 @@ class TrainTest extends FrameworkTest {
         assertThat(via.out()).contains("(frozen; predicting through its labels)", "val_spearman");
     }
 
+    @Test
+    @Order(11)
+    void aBaseNetworkPretrainedWithoutLabelsIsAStartForTrainRun() throws Exception {
+        Path base = work.resolve("ssl");
+        // the classifier run's held-back pictures stay out of pretraining
+        TestShell.Result r = shell.run("train:ssl --out " + base + " --epochs 2 --batch 8 --size 32 --net face --exclude " + work.resolve("cls") + " "
+                + smallDataset());
+        assertThat(r.status()).as(r.message() + r.out()).isZero();
+        List<String> heldFiles = strings(Files.readString(work.resolve("cls/split.json")), "\"file\"\\s*:\\s*\"([^\"]+)\"");
+        int held = heldFiles.size(), readable = 48 - (held - (heldFiles.contains("gura/corrupt.jpg") ? 1 : 0));
+        assertThat(held).isPositive();
+        assertThat(r.out()).contains(readable + " pictures (" + held + " held back)", "epoch   2/2", "pair_accuracy", "train:run --init " + base);
+        assertThat(Files.readString(base.resolve("pretrain.json"))).contains("\"excluded\" : " + held, "NT-Xent");
+        TestShell.Result more = shell.run("train:ssl --out " + base + " --epochs 3 --batch 8 --size 32 --net face " + smallDataset());
+        assertThat(more.status()).as(more.message()).isZero();
+        assertThat(more.out()).contains("resuming after epoch 2", "epoch   3/3");
+
+        TestShell.Result ft = shell.run("train:run --out " + work.resolve("from-ssl") + " --init " + base + " --epochs 1 --size 32 --batch 16 " + smallDataset());
+        assertThat(ft.status()).as(ft.message()).isZero();
+        assertThat(ft.out()).contains("starting from " + base.resolve("model.zip") + " (all layers fine-tuned)", "val_accuracy");
+
+        assertThat(shell.run("train:ssl --out " + base + " /no/such/folder").message()).isEqualTo("/no/such/folder: no such folder");
+        assertThat(shell.run("train:ssl " + smallDataset()).message()).isEqualTo("train:ssl needs --out <folder>");
+    }
+
     private static TestShell.Result awaitScore(String line) throws InterruptedException {
         TestShell.Result r = null;
         for (int i = 0; i < 100; i++) {
