@@ -248,22 +248,13 @@ public class ScoringPipeline implements Pipeline {
         }
 
         void processAll(Spliterator<SourceItem> it, List<ResultSink.Session> sessions) {
-            int most = job.facesGiven() ? CHUNK_CROPS : CHUNK_PICTURES;
-            List<Pending> chunk = new ArrayList<>(most);
-            long[] pixels = {0};
             try {
-                while (it.tryAdvance(item -> {
-                    Pending p = prepare(item);
-                    chunk.add(p);
-                    pixels[0] += p.image == null ? 0 : (long) p.image.width() * p.image.height();
-                })) {
-                    if (chunk.size() >= most || pixels[0] >= CHUNK_PIXELS) {
-                        finish(new ArrayList<>(chunk), sessions);
-                        chunk.clear();
-                        pixels[0] = 0;
-                    }
+                if (job.newOnly()) {
+                    // whether an item is new depends on the chunks before it being recorded: read it only then
+                    chunks(it, chunk -> finish(chunk, sessions));
+                } else {
+                    readAhead(it, sessions);
                 }
-                finish(chunk, sessions);
                 deliverRecorded(sessions);
             } finally {
                 if (recorder != null) {
@@ -272,10 +263,104 @@ public class ScoringPipeline implements Pipeline {
             }
         }
 
+        /** Reads and decodes the source's items and hands them on in chunks (the last one possibly empty). */
+        private void chunks(Spliterator<SourceItem> it, java.util.function.Consumer<List<Pending>> next) {
+            int most = job.facesGiven() ? CHUNK_CROPS : CHUNK_PICTURES;
+            List<Pending> chunk = new ArrayList<>(most);
+            long[] pixels = {0};
+            while (it.tryAdvance(item -> {
+                Pending p = prepare(item);
+                chunk.add(p);
+                pixels[0] += p.image == null ? 0 : (long) p.image.width() * p.image.height();
+            })) {
+                if (chunk.size() >= most || pixels[0] >= CHUNK_PIXELS) {
+                    next.accept(new ArrayList<>(chunk));
+                    chunk.clear();
+                    pixels[0] = 0;
+                }
+            }
+            next.accept(chunk);
+        }
+
+        /**
+         * Reading and decoding on a thread of their own, one chunk ahead of the chunk being detected and scored: a
+         * one-shot run decodes while the networks load and warm up, and a long one while they work. At most two
+         * chunks wait decoded (each under {@link #CHUNK_PIXELS}), so memory stays bounded.
+         */
+        private void readAhead(Spliterator<SourceItem> it, List<ResultSink.Session> sessions) {
+            java.util.concurrent.BlockingQueue<Object> ready = new java.util.concurrent.ArrayBlockingQueue<>(1);
+            Object end = new Object();
+            Thread reader = new Thread(() -> {
+                try {
+                    chunks(it, chunk -> {
+                        try {
+                            ready.put(chunk);
+                        } catch (InterruptedException e) {
+                            throw new Stopped();
+                        }
+                    });
+                    ready.put(end);
+                } catch (Stopped | InterruptedException e) {
+                    // the run ended first (failed or interrupted): nothing to hand on
+                } catch (Throwable e) { // a source failing ends the run with its error, as when read on the run's thread
+                    try {
+                        ready.put(e);
+                    } catch (InterruptedException stopped) {
+                        // the run ended first
+                    }
+                }
+            }, "konomi-read");
+            reader.setDaemon(true);
+            reader.start();
+            try {
+                while (true) {
+                    Object next = ready.take();
+                    if (next == end) {
+                        return;
+                    }
+                    if (next instanceof RuntimeException e) {
+                        throw e;
+                    }
+                    if (next instanceof Error e) {
+                        throw e;
+                    }
+                    if (next instanceof Throwable t) {
+                        throw new KonomiException(job.location() + ": " + t, t);
+                    }
+                    @SuppressWarnings("unchecked") // only chunks, the end marker and failures are put
+                    List<Pending> chunk = (List<Pending>) next;
+                    finish(chunk, sessions);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KonomiException("interrupted while scoring " + job.location());
+            } finally {
+                // the source closes after this returns: its reader should have stopped (a read stuck on the network
+                // is not waited for beyond a bound; the thread is a daemon)
+                reader.interrupt();
+                try {
+                    reader.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /** Ends the reader thread when the run stopped taking chunks. */
+        private static final class Stopped extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+
+            Stopped() {
+                super(null, null, false, false);
+            }
+        }
+
         /** An item read and decoded, or already done with (skipped, or failed with its result). */
         private static final class Pending {
             final SourceItem item;
             Image image;
+            /** Why it could not be read or decoded (counted as the run's error on the run's thread). */
+            String failure;
             byte[] bytes;
             long hash;
             ImageResult failed;
@@ -298,11 +383,11 @@ public class ScoringPipeline implements Pipeline {
                 p.bytes = item.read();
                 p.image = Images.decode(item.id(), p.bytes);
             } catch (IOException e) {
-                p.failed = failed(item, "cannot read: " + e.getMessage());
+                p.failure = "cannot read: " + e.getMessage();
                 return p;
             } catch (KonomiException e) {
                 String m = e.getMessage();
-                p.failed = failed(item, m.startsWith(item.id() + ": ") ? m.substring(item.id().length() + 2) : m);
+                p.failure = m.startsWith(item.id() + ": ") ? m.substring(item.id().length() + 2) : m;
                 return p;
             }
             p.hash = catalog == null ? 0 : PerceptualHash.of(p.image);
@@ -319,6 +404,9 @@ public class ScoringPipeline implements Pipeline {
             // a detector or scorer failure (bad configuration ...) is not the image's fault: it ends the run
             List<Image> crops = new ArrayList<>();
             for (Pending p : chunk) {
+                if (p.failure != null) {
+                    p.failed = failed(p.item, p.failure);
+                }
                 if (p.image != null) {
                     p.found = job.facesGiven() ? List.of(new Face(new Box(0, 0, p.image.width(), p.image.height()), 1.0))
                             : detector.service().detect(p.image);

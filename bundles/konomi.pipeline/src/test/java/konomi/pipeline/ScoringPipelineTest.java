@@ -71,7 +71,7 @@ class ScoringPipelineTest {
     static class Source implements ImageSource {
         final int n;
         final boolean sized;
-        int made;
+        volatile int made; // counted on the pipeline's reading thread
 
         Source(int n, boolean sized) {
             this.n = n;
@@ -206,9 +206,38 @@ class ScoringPipelineTest {
                 madeWhenSeen.add(unsized.made);
             }
         });
-        // results come as soon as their chunk (8 pictures to detect in) is scored: never more items made than that
-        assertThat(madeWhenSeen).isEqualTo(IntStream.rangeClosed(1, 30)
-                .map(n -> Math.min(30, ((n - 1) / ScoringPipeline.CHUNK_PICTURES + 1) * ScoringPipeline.CHUNK_PICTURES)).boxed().toList());
+        // results come as soon as their chunk (8 pictures to detect in) is scored, and reading runs at most two
+        // chunks ahead of it (one waiting, one being read): a long source is never read into memory
+        int chunk = ScoringPipeline.CHUNK_PICTURES;
+        assertThat(madeWhenSeen).hasSize(30);
+        for (int n = 1; n <= 30; n++) {
+            int end = ((n - 1) / chunk + 1) * chunk;
+            assertThat(madeWhenSeen.get(n - 1)).as("items made when result %d was seen", n).isBetween(Math.min(30, end), Math.min(30, end + 2 * chunk));
+        }
+    }
+
+    static boolean readerAlive() {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("konomi-read") && t.isAlive());
+    }
+
+    @Test
+    void aSourceFailingMidwayEndsTheRunWithItsErrorAndTheReaderStops() {
+        ScoringPipeline p = pipeline();
+        Source failing = new Source(100, true) {
+            @Override
+            public Stream<SourceItem> open(String location) {
+                return super.open(location).peek(item -> {
+                    if (item.id().equals("img70")) {
+                        throw new KonomiException("mem:x: connection reset after 70 items");
+                    }
+                });
+            }
+        };
+        p.sources = List.of(Map.entry(Map.of(), failing));
+        assertThatThrownBy(() -> p.run(new PipelineJob("mem:x", List.of("level"), null, true, 0.25, List.of("rec"), null, false, 1), null))
+                .hasMessage("mem:x: connection reset after 70 items");
+        assertThat(recorder.closed).isTrue();
+        assertThat(readerAlive()).isFalse();
     }
 
     @Test
@@ -285,6 +314,7 @@ class ScoringPipelineTest {
                 .hasMessage("level: model file damaged");
         assertThat(recorder.summary).isNull();
         assertThat(recorder.closed).isTrue();
+        assertThat(readerAlive()).isFalse(); // the chunks read ahead are dropped and their reader ends with the run
     }
 
     @Test
