@@ -333,7 +333,7 @@ class TrainTest extends FrameworkTest {
         List<String> heldFiles = strings(Files.readString(work.resolve("cls/split.json")), "\"file\"\\s*:\\s*\"([^\"]+)\"");
         int held = heldFiles.size(), readable = 48 - (held - (heldFiles.contains("gura/corrupt.jpg") ? 1 : 0));
         assertThat(held).isPositive();
-        assertThat(r.out()).contains(readable + " pictures (" + held + " held back)", "epoch   2/2", "pair_accuracy", "train:run --init " + base);
+        assertThat(r.out()).contains(readable + " faces (" + held + " held back)", "epoch   2/2", "pair_accuracy", "train:run --init " + base);
         assertThat(Files.readString(base.resolve("pretrain.json"))).contains("\"excluded\" : " + held, "NT-Xent");
         TestShell.Result more = shell.run("train:ssl --out " + base + " --epochs 3 --batch 8 --size 32 --net face " + smallDataset());
         assertThat(more.status()).as(more.message()).isZero();

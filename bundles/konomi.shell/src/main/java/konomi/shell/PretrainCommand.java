@@ -36,7 +36,7 @@ public class PretrainCommand {
             @Descriptor("train:run folders (or their split.json), comma separated, whose validation and test pictures are left out")
             @Parameter(names = {"--exclude"}, absentValue = "") String exclude,
             @Descriptor("start over instead of resuming") @Parameter(names = {"--fresh"}, absentValue = "false", presentValue = "true") boolean fresh,
-            @Descriptor("folders of pictures (searched recursively)") String... folders) {
+            @Descriptor("folders of face crops (searched recursively), or box datasets (boxes.csv: each box cropped as score:run crops faces)") String... folders) {
         if (out.isEmpty()) {
             throw new IllegalArgumentException("train:ssl needs --out <folder>");
         }
@@ -71,7 +71,7 @@ public class PretrainCommand {
                 "epoch %3d/%d  loss %.4f  pair_accuracy %.4f  lr %.2g  %.0f img/s  %s  ETA %s%n",
                 e.epoch(), e.epochs(), e.trainLoss(), e.metric(), e.learningRate(), e.imagesPerSecond(), TrainArgs.duration(e.seconds()),
                 TrainArgs.duration(e.etaSeconds()))));
-        System.out.printf(Locale.ROOT, "%d pictures (%d held back), %d epochs: loss %.4f, pair accuracy %.4f; base network %s (train:run --init %s)%n",
+        System.out.printf(Locale.ROOT, "%d faces (%d held back), %d epochs: loss %.4f, pair accuracy %.4f; base network %s (train:run --init %s)%n",
                 r.pictures(), r.excluded(), r.epochs(), r.loss(), r.pairAccuracy(), r.model(), Path.of(out));
     }
 }

@@ -59,13 +59,11 @@ public class ContrastivePretraining implements Pretrainer {
         List<Sample> samples = new ArrayList<>();
         int excluded = 0;
         for (Path source : sources) {
-            List<Path> files = pictures(source);
-            for (Path f : files) {
-                if (held.contains(f.toAbsolutePath().normalize())) {
+            for (Sample s : pictures(source)) {
+                if (held.contains(s.file())) {
                     excluded++;
                 } else {
-                    String id = source.getFileName() + "/" + source.relativize(f);
-                    samples.add(new Sample(f, id, 0, 0, id));
+                    samples.add(s);
                 }
             }
         }
@@ -79,7 +77,7 @@ public class ContrastivePretraining implements Pretrainer {
             throw new KonomiException(out + ": cannot create output folder: " + e.getMessage(), e);
         }
         int side = Tensors.cropFrom(o.size());
-        listener.message(String.format(Locale.ROOT, "%d pictures from %d folders (%d held back by --exclude); loading at %d px",
+        listener.message(String.format(Locale.ROOT, "%d faces from %d folders (%d held back by --exclude); loading at %d px",
                 samples.size(), sources.size(), excluded, side));
         long t0 = System.nanoTime();
         ImageCache cache = new ImageCache(samples, side, o.workers());
@@ -176,17 +174,35 @@ public class ContrastivePretraining implements Pretrainer {
         return held;
     }
 
-    /** Every picture under a folder, in a stable order. */
-    static List<Path> pictures(Path source) {
+    /**
+     * Every face of a folder, in a stable order: each labelled face of a box dataset ({@code boxes.csv}: every box
+     * cropped as score:run crops detected faces), else every picture under it (face crops).
+     */
+    static List<Sample> pictures(Path source) {
         if (!Files.isDirectory(source)) {
             throw new KonomiException(source + ": no such folder");
         }
-        try (Stream<Path> s = Files.walk(source)) {
+        Path root = source.toAbsolutePath().normalize();
+        String name = root.getFileName() + "/";
+        if (Files.isRegularFile(root.resolve("boxes.csv"))) {
+            List<Sample> faces = new ArrayList<>();
+            new java.util.TreeMap<>(konomi.imaging.boxes.BoxLabels.read(root)).forEach((file, boxes) -> {
+                for (int i = 0; i < boxes.size(); i++) {
+                    String id = name + file + "#" + (i + 1);
+                    faces.add(new Sample(root.resolve(file).normalize(), id, 0, 0, id, boxes.get(i)));
+                }
+            });
+            return faces;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
             return s.filter(Files::isRegularFile).filter(p -> {
                 String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
                 int dot = n.lastIndexOf('.');
                 return dot > 0 && Dataset.EXTENSIONS.contains(n.substring(dot + 1));
-            }).sorted().toList();
+            }).sorted().map(p -> {
+                String id = name + root.relativize(p);
+                return new Sample(p, id, 0, 0, id);
+            }).toList();
         } catch (IOException e) {
             throw new KonomiException(source + ": cannot list: " + e.getMessage(), e);
         }

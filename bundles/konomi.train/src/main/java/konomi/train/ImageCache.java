@@ -22,6 +22,8 @@ final class ImageCache {
     final List<byte[]> pixels = new ArrayList<>();
     final List<String> skipped;
     final int side;
+    /** The margin around a face box, as score:run crops detected faces (its default --margin). */
+    static final double FACE_MARGIN = 0.25;
 
     ImageCache(List<Sample> input, int side, int threads) {
         this.side = side;
@@ -33,6 +35,9 @@ final class ImageCache {
                 Sample s = input.get(i);
                 try {
                     Image img = Images.decode(s.id(), Files.readAllBytes(s.file()));
+                    if (s.face() != null) {
+                        img = Images.crop(img, Images.withMargin(s.face(), FACE_MARGIN, img.width(), img.height()));
+                    }
                     out[i] = Images.resize(Tensors.squareCentre(img), side, side).pixels();
                 } catch (IOException e) {
                     errors.add(s.id() + ": cannot read: " + e.getMessage());

@@ -68,14 +68,21 @@ class PretrainTest {
         Files.writeString(dir.resolve("split.json"), "{\"dataset\":\"" + faces + "\",\"seed\":42,\"validation_files\":[{\"file\":\"part0/0.png\"}],"
                 + "\"test_files\":[{\"file\":\"part1/1.png\"}]}");
         PretrainOptions o = PretrainOptions.defaults().withEpochs(2).withBatch(8).withSize(24).withNet("face").withExclude(List.of(dir.resolve("split.json")));
-        PretrainResult r = new ContrastivePretraining().pretrain(List.of(faces), out, o, listener);
-        assertThat(r.pictures()).isEqualTo(22);
+        // and a box dataset: one picture with two labelled faces, each cropped with score:run's margin
+        Path boxes = Files.createDirectories(dir.resolve("boxes"));
+        byte[] px = new byte[80 * 40 * 3];
+        new SplittableRandom(9).nextBytes(px);
+        Files.write(boxes.resolve("two.png"), Images.png(new Image("two", 80, 40, 3, px)));
+        Files.writeString(boxes.resolve("boxes.csv"), "file,x1,y1,x2,y2\ntwo.png,4,4,30,30\ntwo.png,44,8,70,34\n");
+        PretrainResult r = new ContrastivePretraining().pretrain(List.of(faces, boxes), out, o, listener);
+        assertThat(said).contains("25 faces from 2 folders (2 held back by --exclude); loading at 27 px");
+        assertThat(r.pictures()).isEqualTo(24);
         assertThat(r.excluded()).isEqualTo(2);
         assertThat(r.skipped()).singleElement().asString().contains("broken.jpg");
         assertThat(r.epochs()).isEqualTo(2);
         assertThat(r.pairAccuracy()).isBetween(0.0, 1.0);
         assertThat(epochs).hasSize(2);
-        assertThat(Files.readString(out.resolve("pretrain.json"))).contains("\"pictures\" : 22", "\"excluded\" : 2", "NT-Xent", "\"history\"");
+        assertThat(Files.readString(out.resolve("pretrain.json"))).contains("\"pictures\" : 24", "\"excluded\" : 2", "NT-Xent", "\"history\"");
 
         // the base ends in a placeholder output of one value; fine-tuning replaces it with its own head
         Model base = Nets.restoreModel(r.model().toFile(), false);
@@ -85,10 +92,28 @@ class PretrainTest {
         assertThat(Nets.outputs(classifier)).isEqualTo(3);
         assertThat(classifier.getnLayers()).isEqualTo(((MultiLayerNetwork) base).getnLayers());
 
-        new ContrastivePretraining().pretrain(List.of(faces), out, o.withEpochs(3), listener);
+        new ContrastivePretraining().pretrain(List.of(faces, boxes), out, o.withEpochs(3), listener);
         assertThat(said).contains("resuming after epoch 2");
         assertThat(epochs).hasSize(3);
         assertThat(epochs.get(2).epoch()).isEqualTo(3);
+    }
+
+    @Test
+    void aBoxDatasetsFacesAreCroppedWithTheScoringMargin() throws Exception {
+        // left half black, right half white; the face box well inside the white half, so its margin stays white too
+        byte[] px = new byte[100 * 50 * 3];
+        for (int y = 0; y < 50; y++) {
+            java.util.Arrays.fill(px, (y * 100 + 50) * 3, (y * 100 + 100) * 3, (byte) 255);
+        }
+        Path boxes = Files.createDirectories(dir.resolve("boxes"));
+        Files.write(boxes.resolve("half.png"), Images.png(new Image("half", 100, 50, 3, px)));
+        Files.writeString(boxes.resolve("boxes.csv"), "file,x1,y1,x2,y2\nhalf.png,65,15,85,35\n");
+        List<Sample> faces = ContrastivePretraining.pictures(boxes);
+        assertThat(faces).singleElement().satisfies(f -> assertThat(f.id()).isEqualTo("boxes/half.png#1"));
+        ImageCache cache = new ImageCache(faces, 16, 1);
+        for (byte b : cache.pixels.get(0)) {
+            assertThat(b & 0xFF).isEqualTo(255);
+        }
     }
 
     @Test

@@ -7,8 +7,8 @@ import java.util.List;
  * The outcome of {@link Pretrainer#pretrain}.
  *
  * @param model     the base network ({@code model.zip}, its projection removed), for {@code train:run --init}
- * @param pictures  pictures pretrained on
- * @param excluded  pictures left out because a named run held them back
+ * @param pictures  faces pretrained on (pictures of face crops, and the boxes of box datasets)
+ * @param excluded  faces left out because a named run held their picture back
  * @param epochs    epochs finished
  * @param loss      the last epoch's mean contrastive loss
  * @param pairAccuracy the last epoch's share of views whose nearest other row was the other view of the same picture
