@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -18,8 +17,6 @@ import konomi.api.Image;
 import konomi.api.KonomiException;
 import konomi.api.train.CompositeOptions;
 import konomi.api.train.CompositeResult;
-import konomi.api.train.EpochReport;
-import konomi.api.train.TrainListener;
 import konomi.imaging.ImageHeader;
 import konomi.imaging.boxes.BoxLabels;
 
@@ -30,17 +27,8 @@ class CompositeTest {
 
     @TempDir
     Path dir;
-    final List<String> said = new ArrayList<>();
-    final TrainListener listener = new TrainListener() {
-        @Override
-        public void epoch(EpochReport report) {
-        }
-
-        @Override
-        public void message(String text) {
-            said.add(text);
-        }
-    };
+    final Heard listener = new Heard();
+    final List<String> said = listener.said;
 
     CompositeOptions.Builder options(String out, int n, long seed) {
         return CompositeOptions.builder(dir.resolve(out)).data(DATA).count(n).seed(seed);

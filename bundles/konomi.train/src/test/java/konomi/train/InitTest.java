@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,24 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
 import konomi.api.model.ModelDescriptor;
 import konomi.api.model.ModelRegistry;
 import konomi.api.model.ModelStatus;
-import konomi.api.train.EpochReport;
-import konomi.api.train.TrainListener;
 
 /** {@code --init}: a path is taken as it is; a name goes to the model registry, which hands out the model file. */
 class InitTest {
     @TempDir
     Path dir;
-    final List<String> said = new ArrayList<>();
-    final TrainListener listener = new TrainListener() {
-        @Override
-        public void epoch(EpochReport report) {
-        }
-
-        @Override
-        public void message(String text) {
-            said.add(text);
-        }
-    };
+    final Heard listener = new Heard();
+    final List<String> said = listener.said;
 
     static ModelStatus scorer(String name, String version, ModelStatus.State state) {
         return new ModelStatus(1, "loc", new ModelDescriptor("scorer", "classification", name, version, "model/model.zip", "96x96x3", Map.of(),

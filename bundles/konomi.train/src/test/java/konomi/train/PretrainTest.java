@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -19,7 +18,6 @@ import konomi.api.Image;
 import konomi.api.train.EpochReport;
 import konomi.api.train.PretrainOptions;
 import konomi.api.train.PretrainResult;
-import konomi.api.train.TrainListener;
 import konomi.imaging.Images;
 import konomi.nn.ModelMeta;
 import konomi.nn.Nets;
@@ -28,19 +26,9 @@ import konomi.nn.Nets;
 class PretrainTest {
     @TempDir
     Path dir;
-    final List<String> said = new ArrayList<>();
-    final List<EpochReport> epochs = new ArrayList<>();
-    final TrainListener listener = new TrainListener() {
-        @Override
-        public void epoch(EpochReport report) {
-            epochs.add(report);
-        }
-
-        @Override
-        public void message(String text) {
-            said.add(text);
-        }
-    };
+    final Heard listener = new Heard();
+    final List<String> said = listener.said;
+    final List<EpochReport> epochs = listener.epochs;
 
     /** 24 noisy pictures of random colours in nested folders, and one that is not a picture. */
     Path pictures() throws Exception {

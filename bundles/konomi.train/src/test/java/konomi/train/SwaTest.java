@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -15,10 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import konomi.api.Image;
-import konomi.api.train.EpochReport;
 import konomi.api.train.Recipe;
 import konomi.api.train.SplitSpec;
-import konomi.api.train.TrainListener;
 import konomi.api.train.TrainOptions;
 import konomi.imaging.Images;
 import konomi.nn.Nets;
@@ -30,17 +27,8 @@ import konomi.nn.Nets;
 class SwaTest {
     @TempDir
     Path dir;
-    final List<String> said = new ArrayList<>();
-    final TrainListener listener = new TrainListener() {
-        @Override
-        public void epoch(EpochReport report) {
-        }
-
-        @Override
-        public void message(String text) {
-            said.add(text);
-        }
-    };
+    final Heard listener = new Heard();
+    final List<String> said = listener.said;
 
     /** Three classes of noisy pictures, each class its own colour. */
     Path dataset() throws Exception {
