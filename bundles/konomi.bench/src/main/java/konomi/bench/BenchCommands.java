@@ -24,19 +24,15 @@ public class BenchCommands {
             @Descriptor("nets, comma separated (konomi_face96: the trainer's own network)") @Parameter(names = {"--nets"}, absentValue = "seed002_binary,seed004_idol40,seed000_cnn9,seed000_alexnet") String nets,
             @Descriptor("modes: train, infer") @Parameter(names = {"--modes"}, absentValue = "train,infer") String modes,
             @Descriptor("layer layout: nhwc (fastest) or nchw") @Parameter(names = {"--layout"}, absentValue = "nhwc") String layout,
-            @Descriptor("ReLU after a conv: layer (its own layer, fastest) or fused (the conv layer's activation)")
-            @Parameter(names = {"--relu"}, absentValue = "layer") String relu,
+            @Descriptor("ReLU after a conv: pooled (its own layer after the conv's max pool where there is one: the same network, fastest), layer (its own layer) or fused (the conv layer's activation)")
+            @Parameter(names = {"--relu"}, absentValue = "pooled") String relu,
             @Descriptor("DL4J workspaces: enabled or none") @Parameter(names = {"--workspace"}, absentValue = "enabled") String workspace,
             @Descriptor("keep conv pre-activations for backprop (device) or recompute them (none)")
             @Parameter(names = {"--cache"}, absentValue = "device") String cache,
             @Descriptor("data type: float or half (DL4J refuses bfloat16)") @Parameter(names = {"--dtype"}, absentValue = "float") String dtype) {
         SeedNets.Variant v = new SeedNets.Variant(
                 choice("--layout", layout, org.deeplearning4j.nn.conf.CNN2DFormat.class),
-                switch (relu) {
-                    case "layer" -> true;
-                    case "fused" -> false;
-                    default -> throw new IllegalArgumentException("--relu must be layer or fused, not " + relu);
-                },
+                choice("--relu", relu, SeedNets.Relu.class),
                 choice("--workspace", workspace, org.deeplearning4j.nn.conf.WorkspaceMode.class),
                 choice("--cache", cache, org.deeplearning4j.nn.conf.CacheMode.class),
                 choice("--dtype", dtype, DataType.class));

@@ -58,11 +58,10 @@ final class SeedNets {
 
     /** Conv + ReLU, the ReLU fused into the conv layer or as its own layer (same network, same numbers). */
     private NeuralNetConfiguration.ListBuilder conv(NeuralNetConfiguration.ListBuilder b, ConvolutionLayer.Builder conv) {
-        if (!v.reluLayer()) {
+        if (v.relu() == Relu.FUSED) {
             return b.layer(conv.activation(Activation.RELU).dataFormat(v.layout()).build());
         }
-        return b.layer(conv.activation(Activation.IDENTITY).dataFormat(v.layout()).build())
-                .layer(new ActivationLayer.Builder().activation(Activation.RELU).build());
+        return b.layer(conv.activation(Activation.IDENTITY).dataFormat(v.layout()).build()).layer(relu());
     }
 
     private NeuralNetConfiguration.ListBuilder conv(NeuralNetConfiguration.ListBuilder b, int k, int out, ConvolutionMode mode) {
@@ -70,18 +69,44 @@ final class SeedNets {
     }
 
     /**
+     * Conv + ReLU + max pool. With {@link Relu#POOLED} the ReLU comes after the pool: ReLU is monotonic, so
+     * max(relu(x)) = relu(max(x)) and the gradients are the same too, but the ReLU then reads and writes a quarter
+     * of the values (the largest tensors of these nets are the first conv's outputs).
+     */
+    private NeuralNetConfiguration.ListBuilder convPool(NeuralNetConfiguration.ListBuilder b, ConvolutionLayer.Builder conv, SubsamplingLayer pool) {
+        if (v.relu() != Relu.POOLED) {
+            return conv(b, conv).layer(pool);
+        }
+        return b.layer(conv.activation(Activation.IDENTITY).dataFormat(v.layout()).build()).layer(pool).layer(relu());
+    }
+
+    private NeuralNetConfiguration.ListBuilder convPool(NeuralNetConfiguration.ListBuilder b, int k, int out, ConvolutionMode mode, SubsamplingLayer pool) {
+        return convPool(b, new ConvolutionLayer.Builder(k, k).nOut(out).convolutionMode(mode), pool);
+    }
+
+    private static ActivationLayer relu() {
+        return new ActivationLayer.Builder().activation(Activation.RELU).build();
+    }
+
+    /** Where a conv's ReLU goes: its own layer after the conv, the conv's activation, or its own layer after the max pool. */
+    enum Relu {
+        LAYER, FUSED, POOLED
+    }
+
+    /**
      * How the networks are built, for measuring what each DL4J setting changes. The defaults are the fastest
      * found: channels-last layers (oneDNN's NCHW max-pool backward runs its reference kernel and every layer
      * pays layout reorders), ReLU as its own layer (ConvolutionLayer applies its activation's derivative to
      * NHWC arrays viewed as NCHW, strided and slow, and hands oneDNN a gradient it must reorder: a third of
-     * a cnn9 training step in a JFR profile), workspaces on, conv pre-activations cached for backprop
+     * a cnn9 training step in a JFR profile) and after the max pool where one follows (the same function, on a
+     * quarter of the values), workspaces on, conv pre-activations cached for backprop
      * (ConvolutionLayer otherwise runs its forward convolution again in backprop), float. bench:nets' option
      * defaults are these.
      */
-    record Variant(CNN2DFormat layout, boolean reluLayer, WorkspaceMode workspace, CacheMode cache, DataType dtype) {
+    record Variant(CNN2DFormat layout, Relu relu, WorkspaceMode workspace, CacheMode cache, DataType dtype) {
         @Override
         public String toString() {
-            return "layout=" + layout + " relu=" + (reluLayer ? "layer" : "fused") + " workspace=" + workspace + " cache=" + cache
+            return "layout=" + layout + " relu=" + relu.name().toLowerCase(java.util.Locale.ROOT) + " workspace=" + workspace + " cache=" + cache
                     + " dtype=" + dtype;
         }
     }
@@ -104,8 +129,8 @@ final class SeedNets {
     private Net seed002() {
         NeuralNetConfiguration.ListBuilder b = base();
         conv(b, 3, 24, ConvolutionMode.Same);
-        conv(b, 3, 48, ConvolutionMode.Truncate).layer(pool(2, 2, 0)).layer(new DropoutLayer(0.5));
-        conv(b, 3, 96, ConvolutionMode.Truncate).layer(pool(2, 2, 0)).layer(new DropoutLayer(0.5))
+        convPool(b, 3, 48, ConvolutionMode.Truncate, pool(2, 2, 0)).layer(new DropoutLayer(0.5));
+        convPool(b, 3, 96, ConvolutionMode.Truncate, pool(2, 2, 0)).layer(new DropoutLayer(0.5))
                 .layer(dense(128)).layer(new DropoutLayer(0.5))
                 .layer(new OutputLayer.Builder(LossFunction.XENT).activation(Activation.SIGMOID).nOut(1).build());
         return done("seed002_binary", b, 3, 100, 100, 128, "bce");
@@ -114,7 +139,7 @@ final class SeedNets {
     private Net seed004() {
         NeuralNetConfiguration.ListBuilder b = base();
         for (int width : new int[] {32, 48, 72, 108}) {
-            conv(b, 3, width, ConvolutionMode.Same).layer(pool(3, 2, 1));
+            convPool(b, 3, width, ConvolutionMode.Same, pool(3, 2, 1));
         }
         b.layer(dense(1024)).layer(dense(256))
                 .layer(new OutputLayer.Builder(LossFunction.MCXENT).activation(Activation.SOFTMAX).nOut(40).build());
@@ -124,7 +149,7 @@ final class SeedNets {
     private Net cnn9() {
         NeuralNetConfiguration.ListBuilder b = base();
         for (int width : new int[] {32, 32, 64}) {
-            conv(b, 5, width, ConvolutionMode.Same).layer(pool(2, 2, 0));
+            convPool(b, 5, width, ConvolutionMode.Same, pool(2, 2, 0));
         }
         b.layer(dense(128)).layer(new DropoutLayer(0.5))
                 .layer(new OutputLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).nOut(1).build());
@@ -144,11 +169,11 @@ final class SeedNets {
 
     private Net alexnet() {
         NeuralNetConfiguration.ListBuilder b = base();
-        conv(b, new ConvolutionLayer.Builder(11, 11).stride(4, 4).nOut(96).convolutionMode(ConvolutionMode.Truncate)).layer(pool(3, 2, 0));
-        conv(b, 5, 256, ConvolutionMode.Same).layer(pool(3, 2, 0));
+        convPool(b, new ConvolutionLayer.Builder(11, 11).stride(4, 4).nOut(96).convolutionMode(ConvolutionMode.Truncate), pool(3, 2, 0));
+        convPool(b, 5, 256, ConvolutionMode.Same, pool(3, 2, 0));
         conv(b, 3, 384, ConvolutionMode.Same);
         conv(b, 3, 384, ConvolutionMode.Same);
-        conv(b, 3, 256, ConvolutionMode.Same).layer(pool(3, 2, 0))
+        convPool(b, 3, 256, ConvolutionMode.Same, pool(3, 2, 0))
                 .layer(dense(4096)).layer(new DropoutLayer(0.5)).layer(dense(4096)).layer(new DropoutLayer(0.5))
                 .layer(new OutputLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).nOut(1).build());
         return done("seed000_alexnet", b, 3, 227, 227, 32, "mse");
