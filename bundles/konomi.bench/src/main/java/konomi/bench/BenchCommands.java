@@ -29,13 +29,20 @@ public class BenchCommands {
             @Descriptor("DL4J workspaces: enabled or none") @Parameter(names = {"--workspace"}, absentValue = "enabled") String workspace,
             @Descriptor("keep conv pre-activations for backprop (device) or recompute them (none)")
             @Parameter(names = {"--cache"}, absentValue = "device") String cache,
-            @Descriptor("data type: float or half (DL4J refuses bfloat16)") @Parameter(names = {"--dtype"}, absentValue = "float") String dtype) {
+            @Descriptor("data type: float or half (DL4J refuses bfloat16)") @Parameter(names = {"--dtype"}, absentValue = "float") String dtype,
+            @Descriptor("the first conv's gradient for the input pictures in training: none (fastest; nothing uses it) or computed (DL4J's default)")
+            @Parameter(names = {"--input-grad"}, absentValue = "none") String inputGrad) {
         SeedNets.Variant v = new SeedNets.Variant(
                 choice("--layout", layout, org.deeplearning4j.nn.conf.CNN2DFormat.class),
                 choice("--relu", relu, SeedNets.Relu.class),
                 choice("--workspace", workspace, org.deeplearning4j.nn.conf.WorkspaceMode.class),
                 choice("--cache", cache, org.deeplearning4j.nn.conf.CacheMode.class),
-                choice("--dtype", dtype, DataType.class));
+                choice("--dtype", dtype, DataType.class),
+                switch (inputGrad) {
+                    case "none" -> false;
+                    case "computed" -> true;
+                    default -> throw new IllegalArgumentException("--input-grad must be none or computed, not " + inputGrad);
+                });
         for (String name : nets.split(",")) {
             for (String mode : modes.split(",")) {
                 System.out.println(run(name.trim(), mode.trim(), seconds, v));
@@ -72,6 +79,9 @@ public class BenchCommands {
         boolean train = mode.equals("train");
         if (!train && !mode.equals("infer")) {
             throw new IllegalArgumentException("mode must be train or infer, not " + mode);
+        }
+        if (train && !v.inputGradient()) {
+            konomi.nn.InputConvolution.install(n.net());
         }
         INDArray y = labels.castTo(v.dtype());
         boolean nhwc = v.layout() == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC;

@@ -100,14 +100,19 @@ final class SeedNets {
      * NHWC arrays viewed as NCHW, strided and slow, and hands oneDNN a gradient it must reorder: a third of
      * a cnn9 training step in a JFR profile) and after the max pool where one follows (the same function, on a
      * quarter of the values), workspaces on, conv pre-activations cached for backprop
-     * (ConvolutionLayer otherwise runs its forward convolution again in backprop), float. bench:nets' option
+     * (ConvolutionLayer otherwise runs its forward convolution again in backprop), float, and in training no
+     * gradient for the input pictures ({@link konomi.nn.InputConvolution}; PyTorch does not compute it either). bench:nets' option
      * defaults are these.
      */
-    record Variant(CNN2DFormat layout, Relu relu, WorkspaceMode workspace, CacheMode cache, DataType dtype) {
+    record Variant(CNN2DFormat layout, Relu relu, WorkspaceMode workspace, CacheMode cache, DataType dtype, boolean inputGradient) {
+        Variant(CNN2DFormat layout, Relu relu, WorkspaceMode workspace, CacheMode cache, DataType dtype) {
+            this(layout, relu, workspace, cache, dtype, false);
+        }
+
         @Override
         public String toString() {
             return "layout=" + layout + " relu=" + relu.name().toLowerCase(java.util.Locale.ROOT) + " workspace=" + workspace + " cache=" + cache
-                    + " dtype=" + dtype;
+                    + " dtype=" + dtype + " input-grad=" + (inputGradient ? "computed" : "none");
         }
     }
 

@@ -314,10 +314,12 @@ public final class Nets {
 
     /**
      * Makes a network train as fast as DL4J can here: conv layers keep their forward output for backprop
-     * instead of running the convolution again (networks loaded from older files have this off).
+     * instead of running the convolution again (networks loaded from older files have this off), and the
+     * convolutions the input pictures go into compute no gradient for them ({@link InputConvolution}): so the
+     * network must not be one whose input gradient is wanted.
      */
     public static MultiLayerNetwork forTraining(MultiLayerNetwork net) {
-        net.setCacheMode(CacheMode.DEVICE);
+        forTraining((Model) net);
         return net;
     }
 
@@ -328,6 +330,7 @@ public final class Nets {
         } else {
             graph(net).setCacheMode(CacheMode.DEVICE);
         }
+        InputConvolution.install(net);
         return net;
     }
 

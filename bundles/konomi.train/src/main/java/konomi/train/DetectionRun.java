@@ -37,6 +37,7 @@ import konomi.api.train.TrainListener;
 import konomi.api.train.TrainOptions;
 import konomi.api.train.TrainResult;
 import konomi.imaging.boxes.DetectionMetrics;
+import konomi.nn.Nets;
 import konomi.nn.WeightAverage;
 import konomi.nn.detect.DetectorMeta;
 import konomi.nn.detect.DetectorNets;
@@ -124,6 +125,7 @@ final class DetectionRun {
                     : DetectorMeta.centre(o.size(), 16, 0.3, 0.4);
             net = start(meta);
         }
+        Nets.forTraining(net);
         writeSplit(data);
         listener.message(meta.centred() ? "head: centre heatmap, stride 16" : "head: yolo2, anchors (cells of 16 px): " + meta.anchorList());
         // the weight average is what is validated and kept (as in a scorer's run); a resumed run continues the saved one
