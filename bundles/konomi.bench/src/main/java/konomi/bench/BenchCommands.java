@@ -103,7 +103,7 @@ public class BenchCommands {
         }
         return String.format(Locale.ROOT, "{\"engine\": \"dl4j-1.0.0-M2.1\", \"net\": \"%s\", \"mode\": \"%s\", \"batch\": %d, "
                 + "\"images_per_s\": %.2f, \"ms_per_batch\": %.2f, \"config\": \"%s\"}", name, mode, n.batch(), steps * n.batch() / el,
-                1000 * el / steps, v + " threads=" + threads() + " native=" + nativeLevel());
+                1000 * el / steps, v + " threads=" + threads() + " native=" + nativeLevel() + " hugepages=" + hugePages());
     }
 
     /** Which CPU level the loaded libnd4j binary was built for (the nd4j-native classifier). */
@@ -116,6 +116,13 @@ public class BenchCommands {
             case 3 -> "avx512";
             default -> "level" + level;
         };
+    }
+
+    /** Whether glibc was asked for transparent huge pages (the launcher does; GLIBC_TUNABLES' last setting wins). */
+    private static String hugePages() {
+        String tunables = System.getenv().getOrDefault("GLIBC_TUNABLES", "");
+        int at = tunables.lastIndexOf("glibc.malloc.hugetlb=");
+        return at < 0 || tunables.startsWith("0", at + "glibc.malloc.hugetlb=".length()) ? "off" : "on";
     }
 
     /** The number of threads ND4J's native ops use (OMP_NUM_THREADS, or all cores). */
