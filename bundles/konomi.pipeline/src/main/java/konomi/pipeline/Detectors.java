@@ -39,8 +39,12 @@ import konomi.api.sink.ModelRef;
  */
 @Component(service = {DetectorChoice.class, Detectors.class}, configurationPid = DetectorChoice.PID)
 public class Detectors implements DetectorChoice {
-    /** How long a run waits for a detector that is still being loaded, and detect:use for DS to rebind. */
-    static final long WAIT_MS = 5000;
+    /**
+     * How long a run waits for a detector that is still being loaded, and detect:use for DS to rebind. The wait ends
+     * as soon as one is there; the first start on a new machine unpacks OpenCV's native libraries (JavaCPP's cache)
+     * before the cascade can bind, which took more than 5 s once (as model:install's wait, 30 s).
+     */
+    static final long WAIT_MS = 30_000;
     /** The default detectors, best first (measured on the validation pictures), used when no detector is chosen. */
     static final List<String> PREFERRED = List.of("centre", "animeface", "yolo");
 
