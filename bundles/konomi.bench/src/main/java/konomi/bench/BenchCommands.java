@@ -21,7 +21,7 @@ public class BenchCommands {
     @Descriptor("throughput of the NETS.md seed networks in DL4J (JSON lines like torch_ref.py)")
     public void nets(
             @Descriptor("seconds per net and mode") @Parameter(names = {"--seconds"}, absentValue = "8") double seconds,
-            @Descriptor("nets, comma separated (konomi_face96: the trainer's own network)") @Parameter(names = {"--nets"}, absentValue = "seed002_binary,seed004_idol40,seed000_cnn9,seed000_alexnet") String nets,
+            @Descriptor("nets, comma separated (konomi_face96, konomi_inverted96: the trainer's face and inverted residual networks)") @Parameter(names = {"--nets"}, absentValue = "seed002_binary,seed004_idol40,seed000_cnn9,seed000_alexnet") String nets,
             @Descriptor("modes: train, infer") @Parameter(names = {"--modes"}, absentValue = "train,infer") String modes,
             @Descriptor("layer layout: nhwc (fastest) or nchw") @Parameter(names = {"--layout"}, absentValue = "nhwc") String layout,
             @Descriptor("ReLU after a conv: pooled (its own layer after the conv's max pool where there is one: the same network, fastest), layer (its own layer) or fused (the conv layer's activation)")
@@ -81,13 +81,15 @@ public class BenchCommands {
             throw new IllegalArgumentException("mode must be train or infer, not " + mode);
         }
         if (train && !v.inputGradient()) {
-            konomi.nn.InputConvolution.install(n.net());
+            konomi.nn.InputConvolution.install(n.model());
         }
         INDArray y = labels.castTo(v.dtype());
         boolean nhwc = v.layout() == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC;
         // the NCHW input is turned channels-last inside every timed step, so the layout change is paid for
         java.util.function.Supplier<INDArray> input = () -> nhwc ? konomi.nn.Tensors.channelsLast(x) : x;
-        Runnable step = train ? () -> n.net().fit(new DataSet(input.get(), y)) : () -> n.net().output(input.get(), false);
+        org.deeplearning4j.nn.api.NeuralNetwork net = (org.deeplearning4j.nn.api.NeuralNetwork) n.model();
+        Runnable step = train ? () -> net.fit(new DataSet(input.get(), y))
+                : n.model() instanceof org.deeplearning4j.nn.graph.ComputationGraph g ? () -> g.output(false, input.get()) : () -> n.net().output(input.get(), false);
         step.run();
         step.run();
         long t0 = System.nanoTime();

@@ -28,10 +28,14 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  */
 final class SeedNets {
     /** A network with its input shape (C, H, W), batch size and loss kind (bce, ce40, mse). */
-    record Net(String name, int c, int h, int w, int batch, String loss, MultiLayerNetwork net) {
+    record Net(String name, int c, int h, int w, int batch, String loss, org.deeplearning4j.nn.api.Model model) {
+        /** The seed nets and the face network are layer networks. */
+        MultiLayerNetwork net() {
+            return (MultiLayerNetwork) model;
+        }
     }
 
-    static final List<String> NAMES = List.of("seed002_binary", "seed004_idol40", "seed000_cnn9", "seed000_alexnet", "konomi_face96");
+    static final List<String> NAMES = List.of("seed002_binary", "seed004_idol40", "seed000_cnn9", "seed000_alexnet", "konomi_face96", "konomi_inverted96");
 
     private final Variant v;
 
@@ -47,6 +51,7 @@ final class SeedNets {
             case "seed000_cnn9" -> s.cnn9();
             case "seed000_alexnet" -> s.alexnet();
             case "konomi_face96" -> s.face96();
+            case "konomi_inverted96" -> s.inverted96();
             default -> throw new IllegalArgumentException("unknown net " + name + "; known: " + NAMES);
         };
     }
@@ -170,6 +175,14 @@ final class SeedNets {
         konomi.nn.ModelMeta meta = new konomi.nn.ModelMeta("classification", labels, 96, konomi.nn.ModelMeta.RGB01, null);
         MultiLayerNetwork net = konomi.nn.Nets.faceNet(meta, 0, new org.nd4j.linalg.schedule.FixedSchedule(1e-3), 1e-4, v.layout());
         return new Net("konomi_face96", 3, 96, 96, 64, "ce20", net);
+    }
+
+    /** The trainer's inverted residual network ({@code --net inverted}), as face96. */
+    private Net inverted96() {
+        List<String> labels = java.util.stream.IntStream.range(0, 20).mapToObj(i -> "c" + i).toList();
+        konomi.nn.ModelMeta meta = new konomi.nn.ModelMeta("classification", labels, 96, konomi.nn.ModelMeta.RGB01, null);
+        return new Net("konomi_inverted96", 3, 96, 96, 64, "ce20",
+                konomi.nn.Nets.invertedResidualNet(meta, 0, new org.nd4j.linalg.schedule.FixedSchedule(1e-3), 1e-4, v.layout()));
     }
 
     private Net alexnet() {

@@ -71,7 +71,8 @@ public final class FoldedNet {
             int src = plan.get(j)[0], bn = plan.get(j)[1];
             Map<String, INDArray> from = net.getLayer(src).paramTable(), to = folded.getLayer(j).paramTable();
             if (bn >= 0) {
-                foldBatchNorm(from, net.getLayer(bn).paramTable(), (BatchNormalization) unwrapped(net.getLayerWiseConfigurations().getConf(bn).getLayer()), to);
+                foldBatchNorm(unwrapped(net.getLayerWiseConfigurations().getConf(src).getLayer()), from, net.getLayer(bn).paramTable(),
+                        (BatchNormalization) unwrapped(net.getLayerWiseConfigurations().getConf(bn).getLayer()), to);
             } else {
                 copy(from, to);
             }
@@ -133,7 +134,8 @@ public final class FoldedNet {
             Map<String, INDArray> from = net.getLayer(name).paramTable(), to = target.paramTable();
             String bn = folds.get(name);
             if (bn != null) {
-                foldBatchNorm(from, net.getLayer(bn).paramTable(), (BatchNormalization) unwrapped(((LayerVertex) conf.getVertices().get(bn)).getLayerConf().getLayer()), to);
+                foldBatchNorm(unwrapped(((LayerVertex) conf.getVertices().get(name)).getLayerConf().getLayer()), from, net.getLayer(bn).paramTable(),
+                        (BatchNormalization) unwrapped(((LayerVertex) conf.getVertices().get(bn)).getLayerConf().getLayer()), to);
             } else {
                 copy(from, to);
             }
@@ -154,8 +156,11 @@ public final class FoldedNet {
         return copy;
     }
 
-    /** Writes into {@code to} the convolution {@code from} with the batch norm {@code p} after it folded in. */
-    private static void foldBatchNorm(Map<String, INDArray> from, Map<String, INDArray> p, BatchNormalization conf, Map<String, INDArray> to) {
+    /** Writes into {@code to} the convolution {@code from} (of kind {@code conv}) with the batch norm {@code p} after it folded in. */
+    private static void foldBatchNorm(Layer conv, Map<String, INDArray> from, Map<String, INDArray> p, BatchNormalization conf, Map<String, INDArray> to) {
+        if (conv instanceof org.deeplearning4j.nn.conf.layers.SeparableConvolution2D) {
+            throw new IllegalArgumentException("a batch norm after a separable convolution cannot be folded");
+        }
         // DL4J keeps either the variance or log10 of the standard deviation (sqrt(var + eps))
         INDArray std = p.containsKey("log10stdev") ? Transforms.exp(p.get("log10stdev").mul(Math.log(10)), false)
                 : Transforms.sqrt(p.get("var").add(conf.getEps()), false);
@@ -163,9 +168,14 @@ public final class FoldedNet {
         INDArray gamma = p.containsKey("gamma") ? p.get("gamma").reshape(-1) : std.mul(0).addi(conf.getGamma());
         INDArray beta = p.containsKey("beta") ? p.get("beta").reshape(-1) : std.mul(0).addi(conf.getBeta());
         INDArray k = gamma.div(std); // per output channel
-        INDArray w = from.get("W").dup(); // [out, in, kh, kw]
-        for (long o = 0; o < w.size(0); o++) {
-            w.slice(o).muli(k.getDouble(o));
+        INDArray w = from.get("W").dup();
+        if (conv instanceof org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D) {
+            // [kh, kw, in, multiplier]: output channel in * multiplier + m, the last two dimensions flattened
+            w.reshape('c', w.size(0) * w.size(1), w.size(2) * w.size(3)).muliRowVector(k);
+        } else {
+            for (long o = 0; o < w.size(0); o++) { // [out, in, kh, kw]
+                w.slice(o).muli(k.getDouble(o));
+            }
         }
         to.get("W").assign(w);
         INDArray bias = beta.sub(gamma.mul(p.get("mean").reshape(-1)).div(std));

@@ -9,10 +9,12 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -59,14 +61,80 @@ public final class Nets {
      * 4.4 MB), {@code deep} 32/64-64-128-128-256-256 (two convs in every stage: 1.2 M parameters, ~1.7x the
      * multiply-adds of {@code face}).
      */
-    public static final String FACE = "face", WIDE = "wide", DEEP = "deep", RES = "res";
+    public static final String FACE = "face", WIDE = "wide", DEEP = "deep", RES = "res", INVERTED = "inverted";
 
     /**
-     * A network of any shape: {@link #RES} is a {@link ComputationGraph} ({@link #residualNet}), the others a
-     * {@link MultiLayerNetwork}.
+     * A network of any shape: {@link #RES} and {@link #INVERTED} are {@link ComputationGraph}s ({@link #residualNet},
+     * {@link #invertedResidualNet}), the others a {@link MultiLayerNetwork}.
      */
     public static Model network(ModelMeta meta, long seed, ISchedule learningRate, double weightDecay, CNN2DFormat layout, String shape) {
-        return RES.equals(shape) ? residualNet(meta, seed, learningRate, weightDecay, layout) : faceNet(meta, seed, learningRate, weightDecay, layout, shape);
+        return switch (shape) {
+            case RES -> residualNet(meta, seed, learningRate, weightDecay, layout);
+            case INVERTED -> invertedResidualNet(meta, seed, learningRate, weightDecay, layout);
+            default -> faceNet(meta, seed, learningRate, weightDecay, layout, shape);
+        };
+    }
+
+    /**
+     * MobileNetV2's inverted residual blocks (Sandler et al. 2018) at Konomi's sizes: a 3x3 stride-2 stem (32), then
+     * blocks that widen 4x with a 1x1 conv, filter each channel alone with a 3x3 depthwise conv, and narrow back with
+     * a linear 1x1 conv, adding the block's input where the shape allows; stages of 16 (1 block), 32 (2, stride 2),
+     * 64 (3, stride 2), 128 (3, stride 2) and 160 (2) channels, a 1x1 conv to 512, global average pooling. ReLU6 and
+     * batch norm as in the paper; no squeeze-excitation (DL4J has no vertex that scales channels by a vector).
+     */
+    public static ComputationGraph invertedResidualNet(ModelMeta meta, long seed, ISchedule learningRate, double weightDecay, CNN2DFormat layout) {
+        ComputationGraphConfiguration.GraphBuilder g = base(seed, learningRate, weightDecay).graphBuilder().addInputs("in")
+                .setInputTypes(InputType.convolutional(meta.size(), meta.size(), 3, layout));
+        g.addLayer("stem", new ConvolutionLayer.Builder(3, 3).stride(2, 2).nOut(32).activation(Activation.IDENTITY).hasBias(false).dataFormat(layout).build(), "in");
+        String x = bnAct(g, "stem", Activation.RELU6);
+        int in = 32;
+        int[][] stages = {{1, 16, 1, 1}, {4, 32, 2, 2}, {4, 64, 3, 2}, {4, 128, 3, 2}, {4, 160, 2, 1}}; // expansion, width, blocks, stride
+        int block = 0;
+        for (int[] st : stages) {
+            for (int i = 0; i < st[2]; i++) {
+                String b = "b" + (++block);
+                int stride = i == 0 ? st[3] : 1;
+                String h = x;
+                int wide = in * st[0];
+                if (st[0] != 1) {
+                    g.addLayer(b + "-expand", conv(1, wide, layout), h);
+                    h = bnAct(g, b + "-expand", Activation.RELU6);
+                }
+                // He initialisation over the 9 inputs a depthwise filter has: DL4J's counts every input channel,
+                // which made the filters 4-16x too small and the signal fade through the blocks
+                g.addLayer(b + "-dw", new DepthwiseConvolution2D.Builder(3, 3).stride(stride, stride).depthMultiplier(1).nOut(wide)
+                        .weightInit(new NormalDistribution(0, Math.sqrt(2.0 / 9))).activation(Activation.IDENTITY).hasBias(false)
+                        .dataFormat(layout).build(), h);
+                h = bnAct(g, b + "-dw", Activation.RELU6);
+                g.addLayer(b + "-project", conv(1, st[1], layout), h);
+                g.addLayer(b + "-project-bn", new BatchNormalization.Builder().build(), b + "-project");
+                h = b + "-project-bn";
+                if (stride == 1 && in == st[1]) {
+                    g.addVertex(b + "-add", new ElementWiseVertex(ElementWiseVertex.Op.Add), h, x);
+                    h = b + "-add";
+                }
+                x = h;
+                in = st[1];
+            }
+        }
+        g.addLayer("head", conv(1, 512, layout), x);
+        x = bnAct(g, "head", Activation.RELU6);
+        g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), x);
+        g.addLayer("drop", new DropoutLayer.Builder(0.7).build(), "pool");
+        g.addLayer("out", outputLayer(meta), "drop");
+        ComputationGraph net = new ComputationGraph(g.setOutputs("out").build());
+        net.init();
+        return net;
+    }
+
+    private static String bnAct(ComputationGraphConfiguration.GraphBuilder g, String conv, Activation activation) {
+        return bnAct(g, conv, activation, "act");
+    }
+
+    private static String bnAct(ComputationGraphConfiguration.GraphBuilder g, String conv, Activation activation, String suffix) {
+        g.addLayer(conv + "-bn", new BatchNormalization.Builder().build(), conv);
+        g.addLayer(conv + "-" + suffix, new ActivationLayer.Builder().activation(activation).build(), conv + "-bn");
+        return conv + "-" + suffix;
     }
 
     /**
@@ -126,9 +194,7 @@ public final class Nets {
     }
 
     private static String bnRelu(ComputationGraphConfiguration.GraphBuilder g, String conv) {
-        g.addLayer(conv + "-bn", new BatchNormalization.Builder().build(), conv);
-        g.addLayer(conv + "-relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), conv + "-bn");
-        return conv + "-relu";
+        return bnAct(g, conv, Activation.RELU, "relu");
     }
 
     private static OutputLayer outputLayer(ModelMeta meta) {
