@@ -119,8 +119,13 @@ public final class Nets {
         }
         g.addLayer("head", conv(1, 512, layout), x);
         x = bnAct(g, "head", Activation.RELU6);
+        return withHead(g, x, meta);
+    }
+
+    /** Global average pooling of {@code x}, dropout and the output layer: the graph, built. */
+    private static ComputationGraph withHead(ComputationGraphConfiguration.GraphBuilder g, String x, ModelMeta meta) {
         g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), x);
-        g.addLayer("drop", new DropoutLayer.Builder(0.7).build(), "pool");
+        g.addLayer("drop", new DropoutLayer.Builder(0.7).build(), "pool"); // DL4J's value is the probability of keeping
         g.addLayer("out", outputLayer(meta), "drop");
         ComputationGraph net = new ComputationGraph(g.setOutputs("out").build());
         net.init();
@@ -169,12 +174,7 @@ public final class Nets {
             x = s + "relu";
             in = widths[i];
         }
-        g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), x);
-        g.addLayer("drop", new DropoutLayer.Builder(0.7).build(), "pool");
-        g.addLayer("out", outputLayer(meta), "drop");
-        ComputationGraph net = new ComputationGraph(g.setOutputs("out").build());
-        net.init();
-        return net;
+        return withHead(g, x, meta);
     }
 
     private static NeuralNetConfiguration.Builder base(long seed, ISchedule learningRate, double weightDecay) {
