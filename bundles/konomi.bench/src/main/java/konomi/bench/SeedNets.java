@@ -110,10 +110,6 @@ final class SeedNets {
      * defaults are these.
      */
     record Variant(CNN2DFormat layout, Relu relu, WorkspaceMode workspace, CacheMode cache, DataType dtype, boolean inputGradient) {
-        Variant(CNN2DFormat layout, Relu relu, WorkspaceMode workspace, CacheMode cache, DataType dtype) {
-            this(layout, relu, workspace, cache, dtype, false);
-        }
-
         @Override
         public String toString() {
             return "layout=" + layout + " relu=" + relu.name().toLowerCase(java.util.Locale.ROOT) + " workspace=" + workspace + " cache=" + cache

@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 class SeedNetsTest {
     private static SeedNets.Net build(String name, SeedNets.Relu relu) {
-        return SeedNets.build(name, new SeedNets.Variant(CNN2DFormat.NHWC, relu, WorkspaceMode.ENABLED, CacheMode.DEVICE, DataType.FLOAT));
+        return SeedNets.build(name, new SeedNets.Variant(CNN2DFormat.NHWC, relu, WorkspaceMode.ENABLED, CacheMode.DEVICE, DataType.FLOAT, false));
     }
 
     /** The ReLU after the max pool is the same network: same parameters, outputs, loss and gradients. */

@@ -60,7 +60,7 @@ public final class InputConvolution implements ConvolutionHelper {
     /**
      * Puts the helper on the convolutions that take a network input as it is (a layer network's first layer; a
      * graph's layers fed by an input that feeds nothing else), when they are plain float convolutions without
-     * dilation; returns how many it is on. Idempotent, so a trainer may call it every epoch.
+     * dilation; returns how many it is on. Idempotent.
      */
     public static int install(Model model) {
         if (model instanceof MultiLayerNetwork net) {
@@ -95,28 +95,40 @@ public final class InputConvolution implements ConvolutionHelper {
                 || conf.getConvolutionMode() == ConvolutionMode.Causal || !Nd4j.getEnvironment().isCPU()) {
             return false;
         }
+        if (HELPER == null) {
+            return false; // another DL4J version: the standard path still works
+        }
         try {
-            Field helper = ConvolutionLayer.class.getDeclaredField("helper");
-            helper.setAccessible(true);
-            Object previous = helper.get(layer);
+            Object previous = HELPER.get(layer);
             if (previous != null && !(previous instanceof MKLDNNConvHelper)) {
                 return false; // cuDNN
             }
-            helper.set(layer, new InputConvolution((ConvolutionHelper) previous));
+            HELPER.set(layer, new InputConvolution((ConvolutionHelper) previous));
             return true;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return false; // another DL4J version: the standard path still works
+        } catch (IllegalAccessException e) {
+            return false;
         }
     }
 
     /** Whether {@code layer} has this helper. */
     static boolean installedOn(Layer layer) {
         try {
-            Field helper = ConvolutionLayer.class.getDeclaredField("helper");
-            helper.setAccessible(true);
-            return layer instanceof ConvolutionLayer && helper.get(layer) instanceof InputConvolution;
-        } catch (ReflectiveOperationException e) {
+            return HELPER != null && layer instanceof ConvolutionLayer && HELPER.get(layer) instanceof InputConvolution;
+        } catch (IllegalAccessException e) {
             return false;
+        }
+    }
+
+    /** DL4J's ConvolutionLayer keeps its helper in a protected field with no setter. */
+    private static final Field HELPER = helperField();
+
+    private static Field helperField() {
+        try {
+            Field f = ConvolutionLayer.class.getDeclaredField("helper");
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
         }
     }
 
