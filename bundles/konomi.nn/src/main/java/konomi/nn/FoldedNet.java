@@ -149,6 +149,9 @@ public final class FoldedNet {
         if (copy instanceof org.deeplearning4j.nn.conf.layers.SubsamplingLayer p) {
             p.setCnn2dDataFormat(layout);
         }
+        if (copy instanceof SqueezeExcite se) {
+            se.setDataFormat(layout);
+        }
         if (copy instanceof ConvolutionLayer c) {
             c.setCnn2dDataFormat(layout);
             c.setHasBias(true);

@@ -61,7 +61,7 @@ public final class Nets {
      * 4.4 MB), {@code deep} 32/64-64-128-128-256-256 (two convs in every stage: 1.2 M parameters, ~1.7x the
      * multiply-adds of {@code face}).
      */
-    public static final String FACE = "face", WIDE = "wide", DEEP = "deep", RES = "res", INVERTED = "inverted";
+    public static final String FACE = "face", WIDE = "wide", DEEP = "deep", RES = "res", SE = "se", INVERTED = "inverted";
 
     /**
      * A network of any shape: {@link #RES} and {@link #INVERTED} are {@link ComputationGraph}s ({@link #residualNet},
@@ -69,7 +69,8 @@ public final class Nets {
      */
     public static Model network(ModelMeta meta, long seed, ISchedule learningRate, double weightDecay, CNN2DFormat layout, String shape) {
         return switch (shape) {
-            case RES -> residualNet(meta, seed, learningRate, weightDecay, layout);
+            case RES -> residualNet(meta, seed, learningRate, weightDecay, layout, false);
+            case SE -> residualNet(meta, seed, learningRate, weightDecay, layout, true);
             case INVERTED -> invertedResidualNet(meta, seed, learningRate, weightDecay, layout);
             default -> faceNet(meta, seed, learningRate, weightDecay, layout, shape);
         };
@@ -80,7 +81,7 @@ public final class Nets {
      * blocks that widen 4x with a 1x1 conv, filter each channel alone with a 3x3 depthwise conv, and narrow back with
      * a linear 1x1 conv, adding the block's input where the shape allows; stages of 16 (1 block), 32 (2, stride 2),
      * 64 (3, stride 2), 128 (3, stride 2) and 160 (2) channels, a 1x1 conv to 512, global average pooling. ReLU6 and
-     * batch norm as in the paper; no squeeze-excitation (DL4J has no vertex that scales channels by a vector).
+     * batch norm as in the paper; no squeeze-excitation (the residual network has it: {@link #SE}).
      */
     public static ComputationGraph invertedResidualNet(ModelMeta meta, long seed, ISchedule learningRate, double weightDecay, CNN2DFormat layout) {
         ComputationGraphConfiguration.GraphBuilder g = base(seed, learningRate, weightDecay).graphBuilder().addInputs("in")
@@ -146,9 +147,12 @@ public final class Nets {
      * {@link #DEEP} with shortcuts: the same stem and stages (64, 128, 256), each stage's two convs a basic residual
      * block (He et al. 2016: conv-BN-ReLU-conv-BN, plus the block's input, then ReLU; a 1x1 conv and batch norm
      * projects the input where the width changes). 1.25 M parameters, 4.5 MB as a zip. The only difference from
-     * {@code deep} is the shortcuts, so comparing the two measures what they bring.
+     * {@code deep} is the shortcuts, so comparing the two measures what they bring. With {@code squeeze} ({@link #SE}),
+     * each block's second batch norm is followed by {@link SqueezeExcite} before the shortcut is added (SE-ResNet's
+     * place for it), which adds 22 K parameters.
      */
-    public static ComputationGraph residualNet(ModelMeta meta, long seed, ISchedule learningRate, double weightDecay, CNN2DFormat layout) {
+    public static ComputationGraph residualNet(ModelMeta meta, long seed, ISchedule learningRate, double weightDecay, CNN2DFormat layout,
+            boolean squeeze) {
         ComputationGraphConfiguration.GraphBuilder g = base(seed, learningRate, weightDecay).graphBuilder().addInputs("in")
                 .setInputTypes(InputType.convolutional(meta.size(), meta.size(), 3, layout));
         g.addLayer("stem", new ConvolutionLayer.Builder(5, 5).stride(2, 2).nOut(32).activation(Activation.IDENTITY).hasBias(false).dataFormat(layout).build(), "in");
@@ -163,13 +167,18 @@ public final class Nets {
             String a = bnRelu(g, s + "a");
             g.addLayer(s + "b", conv(3, widths[i], layout), a);
             g.addLayer(s + "b-bn", new BatchNormalization.Builder().build(), s + "b");
+            String branch = s + "b-bn";
+            if (squeeze) {
+                g.addLayer(s + "se", new SqueezeExcite.Builder().dataFormat(layout).build(), branch);
+                branch = s + "se";
+            }
             String shortcut = x;
             if (in != widths[i]) {
                 g.addLayer(s + "proj", conv(1, widths[i], layout), x);
                 g.addLayer(s + "proj-bn", new BatchNormalization.Builder().build(), s + "proj");
                 shortcut = s + "proj-bn";
             }
-            g.addVertex(s + "add", new ElementWiseVertex(ElementWiseVertex.Op.Add), s + "b-bn", shortcut);
+            g.addVertex(s + "add", new ElementWiseVertex(ElementWiseVertex.Op.Add), branch, shortcut);
             g.addLayer(s + "relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), s + "add");
             x = s + "relu";
             in = widths[i];

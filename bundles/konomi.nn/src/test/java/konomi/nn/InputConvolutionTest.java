@@ -106,8 +106,8 @@ class InputConvolutionTest {
     void aGraphsStemGetsIt() {
         ModelMeta meta = new ModelMeta("classification", java.util.List.of("a", "b", "c"), 32, ModelMeta.RGB01, null, null);
         var lr = new org.nd4j.linalg.schedule.FixedSchedule(0.01);
-        ComputationGraph a = Nets.residualNet(meta, 7, lr, 1e-4, CNN2DFormat.NCHW);
-        ComputationGraph b = Nets.residualNet(meta, 7, lr, 1e-4, CNN2DFormat.NCHW);
+        ComputationGraph a = Nets.residualNet(meta, 7, lr, 1e-4, CNN2DFormat.NCHW, false);
+        ComputationGraph b = Nets.residualNet(meta, 7, lr, 1e-4, CNN2DFormat.NCHW, false);
         b.setParams(a.params().dup());
         assertEquals(1, InputConvolution.install(b));
         assertTrue(InputConvolution.installedOn(b.getLayer("stem")));

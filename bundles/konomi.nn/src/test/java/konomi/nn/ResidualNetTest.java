@@ -28,7 +28,11 @@ class ResidualNetTest {
     private static final ModelMeta META = new ModelMeta("classification", List.of("a", "b", "c"), 32, ModelMeta.RGB01, null, null);
 
     private static ComputationGraph net(CNN2DFormat layout) {
-        return Nets.residualNet(META, 7, new MapSchedule(ScheduleType.EPOCH, java.util.Map.of(0, 0.01)), 1e-4, layout);
+        return net(layout, false);
+    }
+
+    private static ComputationGraph net(CNN2DFormat layout, boolean squeeze) {
+        return Nets.residualNet(META, 7, new MapSchedule(ScheduleType.EPOCH, java.util.Map.of(0, 0.01)), 1e-4, layout, squeeze);
     }
 
     @Test
@@ -45,8 +49,9 @@ class ResidualNetTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {2, 256}, Nets.features(g, Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32)).shape());
     }
 
-    @Test
-    void itLearnsAndItsOutputsAreTheSameAfterSavingAndLoading(@TempDir Path dir) throws IOException {
+    @org.junit.jupiter.params.ParameterizedTest(name = "squeeze-excitation {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void itLearnsAndItsOutputsAreTheSameAfterSavingAndLoading(boolean squeeze, @TempDir Path dir) throws IOException {
         Nd4j.getRandom().setSeed(1);
         INDArray x = Nd4j.rand(DataType.FLOAT, 12, 3, 32, 32);
         INDArray y = Nd4j.zeros(12, 3);
@@ -54,7 +59,7 @@ class ResidualNetTest {
             y.putScalar(i, i % 3, 1);
             x.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i), org.nd4j.linalg.indexing.NDArrayIndex.point(i % 3)).addi(1); // the label is in a channel
         }
-        ComputationGraph g = (ComputationGraph) Nets.forTraining(net(CNN2DFormat.NCHW));
+        ComputationGraph g = (ComputationGraph) Nets.forTraining(net(CNN2DFormat.NCHW, squeeze));
         WeightAverage<ComputationGraph> average = new WeightAverage<>(g, 0.9, true);
         double first = 0, last = 0;
         for (int step = 0; step < 30; step++) {

@@ -31,7 +31,7 @@ public class PretrainCommand {
             @Descriptor("pictures per step, each taken twice (default 64)") @Parameter(names = {"-b", "--batch"}, absentValue = "") String batch,
             @Descriptor("input size in pixels, that of the scorers to fine-tune (default 96)") @Parameter(names = {"--size"}, absentValue = "") String size,
             @Descriptor("peak learning rate, cosine schedule (default 0.001)") @Parameter(names = {"--lr"}, absentValue = "") String lr,
-            @Descriptor("network: face, wide, deep (default), res or inverted, as train:run --net") @Parameter(names = {"--net"}, absentValue = "") String net,
+            @Descriptor("network: face, wide, deep (default), res, se or inverted, as train:run --net") @Parameter(names = {"--net"}, absentValue = "") String net,
             @Descriptor("initialisation and shuffling seed (default 42)") @Parameter(names = {"--seed"}, absentValue = "") String seed,
             @Descriptor("train:run folders (or their split.json), comma separated, whose validation and test pictures are left out")
             @Parameter(names = {"--exclude"}, absentValue = "") String exclude,

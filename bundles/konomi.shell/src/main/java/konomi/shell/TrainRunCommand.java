@@ -55,7 +55,7 @@ public class TrainRunCommand {
             @Parameter(names = {"--extra"}, absentValue = "") String extra,
             @Descriptor("detector head: centre (heatmap of face centres, the default) or yolo2 (anchors)")
             @Parameter(names = {"--head"}, absentValue = "") String head,
-            @Descriptor("scorer network: face (default), wide (1.5x the widths, 4.4 MB), deep (two convs per stage, 4.6 MB) res (deep with residual shortcuts, 4.5 MB) or inverted (MobileNetV2's inverted residual blocks)") @Parameter(names = {"--net"}, absentValue = "") String net,
+            @Descriptor("scorer network: face (default), wide (1.5x the widths, 4.4 MB), deep (two convs per stage, 4.6 MB), res (deep with residual shortcuts, 4.5 MB), se (res with squeeze-excitation in every block) or inverted (MobileNetV2's inverted residual blocks)") @Parameter(names = {"--net"}, absentValue = "") String net,
             @Descriptor("label smoothing for classifiers, e.g. 0.1 (default 0)") @Parameter(names = {"--smoothing"}, absentValue = "") String smoothing,
             @Descriptor("share of batches mixed by CutMix, e.g. 0.5 (default 0)") @Parameter(names = {"--cutmix"}, absentValue = "") String cutmix,
             @Descriptor("decay of a moving average of the weights, validated and kept, e.g. 0.999 (default 0: off; scorers and detectors)")

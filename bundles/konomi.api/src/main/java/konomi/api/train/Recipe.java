@@ -31,13 +31,13 @@ import konomi.api.KonomiException;
  */
 public record Recipe(String net, double smoothing, double cutmix, double ema, boolean flipTest, double rank, boolean viaLabels,
                      String teacher, double distill, double temperature, int swa, double swaLr) {
-    public static final String FACE = "face", WIDE = "wide", DEEP = "deep", RES = "res", INVERTED = "inverted";
+    public static final String FACE = "face", WIDE = "wide", DEEP = "deep", RES = "res", SE = "se", INVERTED = "inverted";
     public static final Recipe DEFAULT = new Recipe(FACE, 0, 0, 0, false, 0, false);
 
     public Recipe {
         net = net == null || net.isBlank() ? FACE : net.trim().toLowerCase(Locale.ROOT);
-        if (!java.util.List.of(FACE, WIDE, DEEP, RES, INVERTED).contains(net)) {
-            throw new KonomiException("--net must be " + FACE + ", " + WIDE + ", " + DEEP + ", " + RES + " or " + INVERTED + ", not " + net);
+        if (!java.util.List.of(FACE, WIDE, DEEP, RES, SE, INVERTED).contains(net)) {
+            throw new KonomiException("--net must be " + FACE + ", " + WIDE + ", " + DEEP + ", " + RES + ", " + SE + " or " + INVERTED + ", not " + net);
         }
         Check.range("label smoothing", smoothing, 0, 0.5);
         Check.range("cutmix", cutmix, 0, 1);
