@@ -138,7 +138,8 @@ public class SqueezeExcite extends FeedForwardLayer {
         }
     }
 
-    /** W1 [channels, hidden], b1 [1, hidden], W2 [hidden, channels], b2 [1, channels], in that order in the flat view. */
+    /** W1 [channels, hidden], b1 [1, hidden], W2 [hidden, channels], b2 [1, channels], in that order in the flat view, each in
+     * column-major order as DL4J's own layers (BaseLayer.setParams reads them so). */
     static final class Params implements ParamInitializer {
         static final Params INSTANCE = new Params();
         static final String W1 = "W1", B1 = "b1", W2 = "W2", B2 = "b2";
@@ -184,10 +185,11 @@ public class SqueezeExcite extends FeedForwardLayer {
         public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray view, boolean initialize) {
             SqueezeExcite se = (SqueezeExcite) conf.getLayer();
             Map<String, INDArray> p = split(se, view);
+            p.keySet().forEach(conf::addVariable); // what setParams counts (transfer learning copies weights with it)
             if (initialize) {
                 long c = se.getNIn(), h = se.hidden();
-                se.getWeightInitFn().init(c, h, new long[] {c, h}, 'c', p.get(W1));
-                se.getWeightInitFn().init(h, c, new long[] {h, c}, 'c', p.get(W2));
+                se.getWeightInitFn().init(c, h, new long[] {c, h}, 'f', p.get(W1));
+                se.getWeightInitFn().init(h, c, new long[] {h, c}, 'f', p.get(W2));
                 p.get(B1).assign(0);
                 p.get(B2).assign(0); // every gate starts at one half
             }
@@ -206,7 +208,7 @@ public class SqueezeExcite extends FeedForwardLayer {
             long at = 0;
             for (Object[] part : new Object[][] {{W1, c, h}, {B1, 1L, h}, {W2, h, c}, {B2, 1L, c}}) {
                 long rows = (Long) part[1], cols = (Long) part[2];
-                p.put((String) part[0], flat.get(NDArrayIndex.interval(at, at + rows * cols)).reshape('c', rows, cols));
+                p.put((String) part[0], flat.get(NDArrayIndex.interval(at, at + rows * cols)).reshape('f', rows, cols));
                 at += rows * cols;
             }
             return p;

@@ -90,5 +90,9 @@ class SqueezeExciteTest {
         assertArrayEquals(expected.dup('c').data().asDouble(), actual.dup('c').data().asDouble(), 1e-12);
         assertEquals(List.of("W1", "b1", "W2", "b2"), List.copyOf(p.keySet()));
         assertEquals(8 * 4 + 4 + 4 * 8 + 8, g.getLayer("se").numParams());
+        assertEquals(List.of("W1", "b1", "W2", "b2"), g.getLayer("se").conf().variables());
+        double w = p.get("W2").getDouble(1, 2);
+        g.getLayer("se").setParams(g.getLayer("se").params().mul(2)); // as transfer learning copies weights
+        assertEquals(2 * w, g.getLayer("se").getParam("W2").getDouble(1, 2), 1e-12);
     }
 }
