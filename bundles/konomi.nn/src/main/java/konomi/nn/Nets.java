@@ -169,7 +169,7 @@ public final class Nets {
             g.addLayer(s + "b-bn", new BatchNormalization.Builder().build(), s + "b");
             String branch = s + "b-bn";
             if (squeeze) {
-                g.addLayer(s + "se", new SqueezeExcite.Builder().dataFormat(layout).build(), branch);
+                g.addLayer(s + "se", new SqueezeExcite.Builder().build(), branch);
                 branch = s + "se";
             }
             String shortcut = x;

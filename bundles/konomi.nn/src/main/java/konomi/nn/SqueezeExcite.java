@@ -49,7 +49,6 @@ public class SqueezeExcite extends FeedForwardLayer {
     private SqueezeExcite(Builder b) {
         super(b);
         reduction = b.reduction;
-        dataFormat = b.dataFormat;
     }
 
     public int getReduction() {
@@ -116,18 +115,13 @@ public class SqueezeExcite extends FeedForwardLayer {
                 .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS).build();
     }
 
+    /** The layout is the input's (set with the input type), so the builder does not take one. */
     public static final class Builder extends FeedForwardLayer.Builder<Builder> {
         private int reduction = 8;
-        private CNN2DFormat dataFormat = CNN2DFormat.NCHW;
 
         /** Channels per bottleneck unit (8: 64 channels squeeze to 8). */
         public Builder reduction(int reduction) {
             this.reduction = reduction;
-            return this;
-        }
-
-        public Builder dataFormat(CNN2DFormat dataFormat) {
-            this.dataFormat = dataFormat;
             return this;
         }
 

@@ -34,7 +34,7 @@ class SqueezeExciteTest {
                 .weightInit(WeightInit.XAVIER).convolutionMode(ConvolutionMode.Same).graphBuilder().addInputs("in")
                 .setInputTypes(InputType.convolutional(3, 4, 2, layout))
                 .addLayer("conv", new ConvolutionLayer.Builder(3, 3).nOut(8).activation(Activation.TANH).dataFormat(layout).build(), "in")
-                .addLayer("se", new SqueezeExcite.Builder().reduction(2).dataFormat(layout).build(), "conv")
+                .addLayer("se", new SqueezeExcite.Builder().reduction(2).build(), "conv")
                 .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "se")
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build(), "pool")
                 .setOutputs("out").build());
