@@ -22,7 +22,7 @@ class DetectToolsTest extends FrameworkTest {
     static final Path PLAIN = DetectionTest.PLAIN;
 
     @BeforeAll
-    static void secondDetector() {
+    static void secondDetector() throws Exception {
         TestShell.Result packed = shell.run("model:package --name faces --version 2.0.0 --params minNeighbors=2 " + ModelBundleTest.CASCADE);
         assertThat(packed.status()).as(packed.message()).isZero();
         assertThat(shell.awaitDetectors(d -> d.stream().anyMatch(p -> "faces".equals(p.get("konomi.name"))), 10_000))

@@ -5,13 +5,9 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 
 /**
  * A real Konomi framework (the built bundles of target/konomi, a fresh home) plus a Gogo session whose
@@ -48,25 +44,32 @@ final class TestShell implements AutoCloseable {
     }
 
     /** Service properties of the registered face detectors. */
+    /**
+     * The detectors as runs see them ({@code detect:list}), not the service registry: Felix removes a service from the
+     * registry before it tells listeners, so the registry can say a detector is gone while DS has not yet unbound it.
+     */
     List<Map<String, Object>> detectors() {
-        try {
-            ServiceReference<?>[] refs = runtime.context().getAllServiceReferences("konomi.api.FaceDetector", null);
-            return refs == null ? List.of() : Arrays.stream(refs).map(r -> {
-                java.util.Map<String, Object> m = new java.util.HashMap<>();
-                for (String k : r.getPropertyKeys()) {
-                    m.put(k, r.getProperty(k));
-                }
-                return (Map<String, Object>) m;
-            }).toList();
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
+        Result r = run("detect:list --no-format");
+        if (r.status() != 0) {
+            throw new IllegalStateException("detect:list: " + r.message());
         }
+        return r.out().lines().map(l -> l.split("\t", -1)).filter(c -> c.length >= 5)
+                .map(c -> Map.<String, Object>of("konomi.name", c[1], "konomi.type", c[2], "konomi.version", c[3])).toList();
     }
 
-    /** Waits (on service events) until the detectors satisfy the condition; returns the milliseconds it took, or -1. */
-    long awaitDetectors(Predicate<List<Map<String, Object>>> condition, long timeoutMs) {
+    /**
+     * Polls {@link #detectors()}: DS updates that view in its own listener of the service event, which may run after
+     * the runtime's, so waiting on framework events alone could miss the change.
+     */
+    long awaitDetectors(Predicate<List<Map<String, Object>>> condition, long timeoutMs) throws InterruptedException {
         long t0 = System.nanoTime();
-        return runtime.await(() -> condition.test(detectors()), timeoutMs) ? (System.nanoTime() - t0) / 1_000_000 : -1;
+        while (!condition.test(detectors())) {
+            if (System.nanoTime() - t0 > timeoutMs * 1_000_000) {
+                return -1;
+            }
+            Thread.sleep(20);
+        }
+        return (System.nanoTime() - t0) / 1_000_000;
     }
 
     @Override

@@ -116,8 +116,9 @@ public class Detectors implements DetectorChoice {
         Bound<FaceDetector> bound = active;
         String t = target;
         if (t != null) {
-            // between a new choice and DS rebinding, the bound detector may still be the previous one
-            return bound == null || matches(t, bound) ? bound : null;
+            // between a new choice and DS rebinding, the bound detector may still be the previous one; and DS tells
+            // the two references of a detector that goes away one after the other: use it only while both have it
+            return bound != null && matches(t, bound) && all.stream().anyMatch(b -> b.service() == bound.service()) ? bound : null;
         }
         for (String name : PREFERRED) {
             Bound<FaceDetector> b = newest(name);

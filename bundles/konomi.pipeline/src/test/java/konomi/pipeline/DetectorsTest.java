@@ -41,6 +41,22 @@ class DetectorsTest {
     }
 
     @Test
+    void aChosenDetectorOnItsWayOutIsNotHandedToARun() {
+        // DS tells the two references one after the other as a detector's service goes away
+        Detectors d = new Detectors();
+        d.modified(Map.of(konomi.api.pipeline.DetectorChoice.TARGET, "(konomi.name=strict)"));
+        FaceDetector strict = detector("strict");
+        Map<String, Object> props = Map.of("konomi.name", "strict", "konomi.version", "1.0.0", "service.id", 3L);
+        d.addInstalled(strict, props);
+        d.bindDetector(strict, props);
+        assertThat(d.active()).map(ModelRef::name).contains("strict");
+        d.removeInstalled(strict);
+        assertThat(d.active()).isEmpty();
+        d.unbindDetector(strict);
+        assertThat(d.active()).isEmpty();
+    }
+
+    @Test
     void installedIsByNameNewestFirstAndAnUnknownNameListsThem() {
         Detectors d = new Detectors();
         d.addInstalled(detector("b"), Map.of("konomi.name", "b", "konomi.version", "1.0.0", "service.ranking", 1, "service.id", 5L));

@@ -20,6 +20,7 @@ import konomi.api.Box;
 import konomi.api.Face;
 import konomi.api.FaceDetector;
 import konomi.api.Image;
+import konomi.api.KonomiException;
 import konomi.imaging.Images;
 
 /**
@@ -30,6 +31,7 @@ final class CascadeFaceDetector implements FaceDetector {
     private final String name;
     private final CascadeClassifier classifier;
     private final Supplier<CascadeParams> params;
+    private boolean closed; // guarded by classifier
 
     CascadeFaceDetector(String name, CascadeClassifier classifier, Supplier<CascadeParams> params) {
         this.name = name;
@@ -59,6 +61,10 @@ final class CascadeFaceDetector implements FaceDetector {
             int[] neighbours;
             // CascadeClassifier keeps per-call buffers: one detection at a time per model
             synchronized (classifier) {
+                // a run may still hold a detector whose bundle went away: say so instead of JavaCPP's NULL pointer
+                if (closed) {
+                    throw new KonomiException("detector " + name + " was unloaded");
+                }
                 try (IntPointer n = new IntPointer()) {
                     classifier.detectMultiScale2(grey, rects, n, p.scaleFactor(), Math.max(1, p.minNeighbors()), 0, min, max);
                     neighbours = new int[(int) rects.size()];
@@ -85,6 +91,7 @@ final class CascadeFaceDetector implements FaceDetector {
 
     void close() {
         synchronized (classifier) {
+            closed = true;
             classifier.close();
         }
     }
