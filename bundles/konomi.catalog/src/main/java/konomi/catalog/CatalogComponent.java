@@ -78,6 +78,15 @@ public class CatalogComponent implements Catalog {
     }
 
     @Override
+    public void open() {
+        try {
+            catalog();
+        } catch (KonomiException e) {
+            LOG.debug("catalog not opened ahead: {}", e.getMessage()); // the call that needs it says why
+        }
+    }
+
+    @Override
     public boolean seen(URI location) {
         return catalog().seen(location);
     }

@@ -249,6 +249,11 @@ public class ScoringPipeline implements Pipeline {
 
         void processAll(Spliterator<SourceItem> it, List<ResultSink.Session> sessions) {
             try {
+                if (catalog != null) {
+                    // opening a catalog (its pool, schema check and hash index) took ~1.5 s on first use, which the
+                    // second chunk waited for: now it overlaps loading the networks
+                    recorder().submit(catalog::open);
+                }
                 if (job.newOnly()) {
                     // whether an item is new depends on the chunks before it being recorded: read it only then
                     chunks(it, chunk -> finish(chunk, sessions));
@@ -258,7 +263,9 @@ public class ScoringPipeline implements Pipeline {
                 deliverRecorded(sessions);
             } finally {
                 if (recorder != null) {
-                    recorder.shutdownNow();
+                    // what is queued runs to its end (opening the catalog, a chunk's recording): H2 closes its file
+                    // when the thread using it is interrupted
+                    recorder.shutdown();
                 }
             }
         }
@@ -451,19 +458,23 @@ public class ScoringPipeline implements Pipeline {
                 if (job.newOnly()) {
                     catalog.recordAll(sightings);
                 } else {
-                    if (recorder == null) {
-                        recorder = Executors.newSingleThreadExecutor(r -> {
-                            Thread t = new Thread(r, "konomi-catalog-record");
-                            t.setDaemon(true);
-                            return t;
-                        });
-                    }
-                    recording = recorder.submit(() -> catalog.recordAll(sightings));
+                    recording = recorder().submit(() -> catalog.recordAll(sightings));
                     recorded = chunk;
                     return;
                 }
             }
             deliver(chunk, sessions);
+        }
+
+        private ExecutorService recorder() {
+            if (recorder == null) {
+                recorder = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "konomi-catalog-record");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            return recorder;
         }
 
         /** Waits for the chunk being recorded, then delivers it. */

@@ -268,4 +268,25 @@ class CatalogRunTest {
         assertThat(recording.sightings).hasSize(s.images());
         assertThat(recording.threads).containsOnly("konomi-catalog-record");
     }
+
+    @Test
+    void aRunOpensTheCatalogAheadOnTheRecordingThread() {
+        ScoringPipeline p = new ScoringPipelineTest().pipeline();
+        List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+        p.catalog = new Recording() {
+            @Override
+            public void open() {
+                calls.add("open on " + Thread.currentThread().getName());
+            }
+
+            @Override
+            public List<Long> recordAll(List<Sighting> s) {
+                calls.add("record");
+                return super.recordAll(s);
+            }
+        };
+        p.run(new PipelineJob("mem:x", List.of("level"), null, false, 0.25, List.of(), null, false, 5), null);
+        assertThat(calls).first().isEqualTo("open on konomi-catalog-record");
+        assertThat(calls).filteredOn("record"::equals).isNotEmpty();
+    }
 }

@@ -17,6 +17,13 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface Catalog {
+    /**
+     * Opens the database now instead of at first use (a run calls it as it starts, on a thread of its own, so that
+     * opening overlaps loading the networks). Does nothing once open; a failure is told by the next call that needs it.
+     */
+    default void open() {
+    }
+
     /** Whether an image was recorded from exactly this location (a URL or file URI), before reading it. */
     boolean seen(URI location);
 
