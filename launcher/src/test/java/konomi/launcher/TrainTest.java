@@ -85,7 +85,7 @@ class TrainTest extends FrameworkTest {
         assertThat(out.resolve("epoch-001.zip")).exists();
         assertThat(out.resolve("epoch-002.zip")).exists();
         assertThat(shell.run("train:run --out " + work.resolve("x") + " --augment rotate " + csv).message())
-                .isEqualTo("augment takes crop, flip, jitter, zoom, all or none, not 'rotate'");
+                .isEqualTo("augment takes crop, flip, jitter, zoom, grey, all or none, not 'rotate'");
         assertThat(Files.readString(out.resolve("model.json"))).contains("\"task\" : \"regression\"", "\"range\" : [ 1.0, 5.0 ]");
 
         // transfer learning: the classifier's features, a new regression output

@@ -46,7 +46,7 @@ public class TrainRunCommand {
             @Parameter(names = {"--init"}, absentValue = "") String init,
             @Descriptor("with --init: train only the new output layer") @Parameter(names = {"--freeze"}, absentValue = "false", presentValue = "true") boolean freeze,
             @Descriptor("no random crop/flip/colour jitter") @Parameter(names = {"--no-augment"}, absentValue = "false", presentValue = "true") boolean noAugment,
-            @Descriptor("augmentations to use: crop, flip, jitter, zoom (comma separated; all = the first three), all or none") @Parameter(names = {"--augment"}, absentValue = "") String augment,
+            @Descriptor("augmentations to use: crop, flip, jitter, zoom, grey (comma separated; all = the first three), all or none") @Parameter(names = {"--augment"}, absentValue = "") String augment,
             @Descriptor("also keep the weights of every Nth epoch (epoch-NNN.zip); the best is always model.zip")
             @Parameter(names = {"--checkpoint-every"}, absentValue = "") String checkpointEvery,
             @Descriptor("detect: train a face detector on labelled boxes (boxes.csv or labels/*.txt; split.csv parts kept)")

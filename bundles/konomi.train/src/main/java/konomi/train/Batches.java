@@ -17,7 +17,7 @@ import konomi.nn.Tensors;
 
 /**
  * Turns cached images into network batches: a random zoom when asked, a random {@code size} crop, a horizontal flip and colour jitter
- * (brightness, contrast, saturation ±20%) when augmenting, then CutMix in a share of the batches; the centre crop
+ * (brightness, contrast, saturation ±20%) when augmenting, a share turned to grey when asked, then CutMix in a share of the batches; the centre crop
  * otherwise. Labels are one-hot, or smoothed (classification), or the target value (regression).
  */
 final class Batches {
@@ -68,6 +68,9 @@ final class Batches {
             if (augment.jitter()) {
                 jitter(x, i * per, size * size, 0.8f + 0.4f * (float) rnd.nextDouble(), 0.8f + 0.4f * (float) rnd.nextDouble(),
                         0.8f + 0.4f * (float) rnd.nextDouble());
+            }
+            if (augment.grey() && rnd.nextDouble() < konomi.api.train.Augment.GREY_SHARE) {
+                jitter(x, i * per, size * size, 1, 1, 0); // saturation 0: every pixel its luma
             }
             if (classes > 0) {
                 float off = (float) (smoothing / classes);

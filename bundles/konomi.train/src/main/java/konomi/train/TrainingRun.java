@@ -281,7 +281,7 @@ final class TrainingRun {
         n.put("weight-decay", o.weightDecay());
         n.put("patience", o.patience());
         n.put("metric", o.metric());
-        n.put("augment", (o.augment().crop() ? "crop," : "") + (o.augment().flip() ? "flip," : "") + (o.augment().jitter() ? "jitter," : "") + (o.augment().zoom() ? "zoom," : ""));
+        n.put("augment", (o.augment().crop() ? "crop," : "") + (o.augment().flip() ? "flip," : "") + (o.augment().jitter() ? "jitter," : "") + (o.augment().zoom() ? "zoom," : "") + (o.augment().grey() ? "grey," : ""));
         n.put("seed", o.split().seed());
         n.put("val", o.split().val());
         n.put("test", o.split().test());

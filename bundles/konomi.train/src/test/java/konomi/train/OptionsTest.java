@@ -54,7 +54,7 @@ class OptionsTest {
         // min and max are checked together, once both are set
         assertThat(LrFindOptions.builder().minLr(2).maxLr(10).build().minLr()).isEqualTo(2);
         assertThatThrownBy(() -> LrFindOptions.builder().minLr(2).build()).hasMessage("lr-find needs 0 < min < max, not min 2.0, max 1.0");
-        assertThatThrownBy(() -> Augment.parse("rotate")).hasMessage("augment takes crop, flip, jitter, zoom, all or none, not 'rotate'");
+        assertThatThrownBy(() -> Augment.parse("rotate")).hasMessage("augment takes crop, flip, jitter, zoom, grey, all or none, not 'rotate'");
         assertThatThrownBy(() -> Schedule.parse("linear")).hasMessage("schedule must be one of [cosine, onecycle, step, constant], not 'linear'");
         assertThat(Augment.parse("crop,flip")).isEqualTo(new Augment(true, true, false));
     }

@@ -120,6 +120,35 @@ class RecipeTest {
         assertThat(Augment.parse("all,zoom")).isEqualTo(new Augment(true, true, true, true));
     }
 
+    @Test
+    void greyTurnsAFifthOfThePicturesToTheirLuma() throws Exception {
+        // one red picture: grey makes it luma 0.299 in every channel, otherwise it stays red
+        int side = Tensors.cropFrom(SIZE);
+        byte[] px = new byte[side * side * 3];
+        for (int p = 0; p < side * side; p++) {
+            px[p * 3 + 2] = (byte) 255; // BGR
+        }
+        Path f = dir.resolve("red.png");
+        Files.write(f, Images.png(new Image("red", side, side, 3, px)));
+        ImageCache cache = new ImageCache(List.of(new Sample(f, "red", 0, 0, "g")), side, 1);
+        Batches b = new Batches(cache, SIZE, CLASSES, net());
+        SplittableRandom rnd = new SplittableRandom(5);
+        int grey = 0, runs = 1000, plane = SIZE * SIZE;
+        for (int k = 0; k < runs; k++) {
+            float[] v = b.batch(new int[] {0}, 0, 1, Augment.parse("grey"), rnd).getFeatures().data().asFloat();
+            if (v[0] < 0.5f) {
+                assertThat(v[0]).isCloseTo(0.299f, within(1e-3f));
+                assertThat(v[plane]).isCloseTo(0.299f, within(1e-3f));
+                assertThat(v[2 * plane + plane - 1]).isCloseTo(0.299f, within(1e-3f));
+                grey++;
+            } else {
+                assertThat(v[plane]).isZero();
+            }
+        }
+        assertThat(grey / (double) runs).isCloseTo(Augment.GREY_SHARE, within(0.04));
+        assertThat(Augment.parse("all,grey")).isEqualTo(new Augment(true, true, true, false, true));
+    }
+
     private static double whiteShare(INDArray x) {
         float[] v = x.data().asFloat();
         int plane = SIZE * SIZE, white = 0;
