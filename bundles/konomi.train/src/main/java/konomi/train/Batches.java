@@ -17,8 +17,8 @@ import konomi.nn.Tensors;
 
 /**
  * Turns cached images into network batches: a random zoom when asked, a random {@code size} crop, a horizontal flip and colour jitter
- * (brightness, contrast, saturation ±20%) when augmenting, a share turned to grey when asked, then CutMix in a share of the batches; the centre crop
- * otherwise. Labels are one-hot, or smoothed (classification), or the target value (regression).
+ * (brightness, contrast, saturation ±20%) when augmenting, a share turned to grey when asked, then CutMix in a share of
+ * the batches; the centre crop otherwise. Labels are one-hot, or smoothed (classification), or the target value (regression).
  */
 final class Batches {
     private final ImageCache cache;
