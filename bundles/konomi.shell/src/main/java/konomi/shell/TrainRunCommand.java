@@ -71,7 +71,7 @@ public class TrainRunCommand {
             @Parameter(names = {"--rank"}, absentValue = "") String rank,
             @Descriptor("regressors with --init <classifier>: predict from its label probabilities (classifier frozen, a weight per label)")
             @Parameter(names = {"--via-labels"}, absentValue = "false", presentValue = "true") boolean viaLabels,
-            @Descriptor("classifiers: distil from this trained classifier of the same labels (installed scorer name, model.zip or train:run folder)")
+            @Descriptor("classifiers: distil from this trained classifier of the same labels (installed scorer name, model.zip or train:run folder); a comma list averages several")
             @Parameter(names = {"--teacher"}, absentValue = "") String teacher,
             @Descriptor("with --teacher: the share of each target that is the teacher's probabilities (default 0.5)")
             @Parameter(names = {"--distill"}, absentValue = "") String distill,

@@ -6,9 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -156,10 +158,13 @@ final class TrainingRun {
             if (!classify) {
                 throw new KonomiException("--teacher is for classifiers; " + data.source() + " holds ratings");
             }
-            Path file = initResolver.resolve("--teacher", recipe.teacher(), listener);
-            teacher = Distillation.load(file, meta.labels(), meta.size(), recipe.distill(), recipe.temperature());
-            listener.message(String.format(Locale.ROOT, "distilling from %s: %.2f of each target is its probabilities at temperature %.2g",
-                    file, recipe.distill(), recipe.temperature()));
+            // a comma list is an ensemble of teachers (names and run folders hold no commas)
+            List<Path> files = Arrays.stream(recipe.teacher().split(",")).map(String::trim).filter(t -> !t.isEmpty())
+                    .map(t -> initResolver.resolve("--teacher", t, listener)).toList();
+            teacher = Distillation.load(files, meta.labels(), meta.size(), recipe.distill(), recipe.temperature());
+            listener.message(String.format(Locale.ROOT, "distilling from %s: %.2f of each target is %s probabilities at temperature %.2g",
+                    files.stream().map(Path::toString).collect(Collectors.joining(" + ")), recipe.distill(),
+                    files.size() > 1 ? "the mean of their" : "its", recipe.temperature()));
         }
         if (recipe.rank() > 0 && !classify) {
             if (!(net instanceof MultiLayerNetwork layers)) {

@@ -204,6 +204,27 @@ class RecipeTest {
     }
 
     @Test
+    void severalTeachersAreAveragedBeforeTheirShareIsMixedIn() throws Exception {
+        MultiLayerNetwork a = net(), b = net();
+        b.params().muli(-1.5); // another network, so the mean differs from either
+        Batches batches = new Batches(flat(), SIZE, CLASSES, a);
+        DataSet batch = batches.batch(Batches.identity(N), 0, N, Augment.NONE, null);
+        float[] pa = a.output(batch.getFeatures(), false).data().asFloat();
+        float[] pb = b.output(batch.getFeatures(), false).data().asFloat();
+        float[] y = new Distillation(List.of(a, b), 0.6, 1).apply(batch).getLabels().data().asFloat();
+        double apart = 0;
+        for (int i = 0; i < N; i++) {
+            for (int c = 0; c < CLASSES; c++) {
+                int k = i * CLASSES + c;
+                double expected = 0.4 * (c == i % CLASSES ? 1 : 0) + 0.6 * (pa[k] + pb[k]) / 2;
+                assertThat((double) y[k]).isCloseTo(expected, within(1e-5));
+                apart += Math.abs(pa[k] - pb[k]);
+            }
+        }
+        assertThat(apart).as("the two teachers disagree").isGreaterThan(0.01);
+    }
+
+    @Test
     void aTeacherOfOtherLabelsIsRefusedInOneLine() throws Exception {
         Path folder = Files.createDirectories(dir.resolve("teacher"));
         Loop.writeModel(folder.resolve("model.zip"), net(), false);

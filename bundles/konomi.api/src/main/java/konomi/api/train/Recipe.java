@@ -21,7 +21,7 @@ import konomi.api.KonomiException;
  *                  classifier frozen, one weight per label learned) instead of from its features
  * @param teacher   classifiers: a trained classifier of the same labels (an installed scorer's name, a model.zip or a
  *                  train:run folder) whose outputs on each training batch join the labels (knowledge distillation);
- *                  null: off
+ *                  several, comma-separated, are an ensemble whose mean probabilities are the teacher; null: off
  * @param distill   with a teacher: the share of the training target that is the teacher's (0-1)
  * @param temperature with a teacher: its probabilities are softened as {@code p^(1/T)}, renormalised (softmax at T)
  * @param swa       stochastic weight averaging (Izmailov et al. 2018): the last {@code swa} epochs run at the constant
