@@ -33,18 +33,9 @@ final class Distillation {
         this.inverseT = 1 / temperature;
     }
 
-    Distillation(Model teacher, double share, double temperature) {
-        this(List.of(teacher), share, temperature);
-    }
-
-    /** Loads every teacher of {@code files} (see {@link #load(Path, List, int, double, double)}). */
+    /** Loads the teachers at {@code files}, refusing one that does not predict {@code labels} at this input size. */
     static Distillation load(List<Path> files, List<String> labels, int size, double share, double temperature) {
         return new Distillation(files.stream().map(f -> teacher(f, labels, size)).toList(), share, temperature);
-    }
-
-    /** Loads the teacher at {@code file}, refusing one that does not predict {@code labels} at this input size. */
-    static Distillation load(Path file, List<String> labels, int size, double share, double temperature) {
-        return load(List.of(file), labels, size, share, temperature);
     }
 
     private static Model teacher(Path file, List<String> labels, int size) {

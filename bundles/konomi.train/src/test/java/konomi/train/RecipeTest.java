@@ -187,7 +187,7 @@ class RecipeTest {
         Batches b = new Batches(flat(), SIZE, CLASSES, teacher);
         DataSet batch = b.batch(Batches.identity(N), 0, N, Augment.NONE, null);
         float[] p = teacher.output(batch.getFeatures(), false).data().asFloat();
-        float[] y = new Distillation(teacher, 0.7, 2).apply(batch).getLabels().data().asFloat();
+        float[] y = new Distillation(List.of(teacher), 0.7, 2).apply(batch).getLabels().data().asFloat();
         for (int i = 0; i < N; i++) {
             double norm = 0;
             for (int c = 0; c < CLASSES; c++) {
@@ -229,8 +229,8 @@ class RecipeTest {
         Path folder = Files.createDirectories(dir.resolve("teacher"));
         Loop.writeModel(folder.resolve("model.zip"), net(), false);
         new ModelMeta("classification", List.of("a", "b", "d", "c"), SIZE, ModelMeta.RGB01, null).write(folder.resolve("model.json"));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Distillation.load(folder.resolve("model.zip"), List.of("a", "b", "c", "d"), SIZE, 0.5, 1))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Distillation.load(List.of(folder.resolve("model.zip")), List.of("a", "b", "c", "d"), SIZE, 0.5, 1))
                 .hasMessage("--teacher " + folder.resolve("model.zip") + ": predicts 4 labels at 16 px; this run needs the dataset's 4 labels in the same order at 16 px");
-        assertThat(Distillation.load(folder.resolve("model.zip"), List.of("a", "b", "d", "c"), SIZE, 0.5, 1)).isNotNull();
+        assertThat(Distillation.load(List.of(folder.resolve("model.zip")), List.of("a", "b", "d", "c"), SIZE, 0.5, 1)).isNotNull();
     }
 }
