@@ -77,6 +77,8 @@ public class TrainRunCommand {
             @Parameter(names = {"--distill"}, absentValue = "") String distill,
             @Descriptor("with --teacher: temperature softening the teacher's probabilities (default 1)")
             @Parameter(names = {"--temperature"}, absentValue = "") String temperature,
+            @Descriptor("scorers: train on the training and validation parts together and keep the last epoch (a recipe chosen before on validation); the test part stays unseen")
+            @Parameter(names = {"--final"}, absentValue = "false", presentValue = "true") boolean finalFit,
             @Descriptor("start over instead of resuming") @Parameter(names = {"--fresh"}, absentValue = "false", presentValue = "true") boolean fresh,
             @Descriptor("dataset folder or CSV") String dataset) {
         if (out.isEmpty()) {
@@ -94,7 +96,7 @@ public class TrainRunCommand {
         TrainArgs.given(patience, v -> b.patience(TrainArgs.integer("--patience", v)));
         TrainArgs.given(init, b::init);
         TrainArgs.given(checkpointEvery, v -> b.checkpointEvery(TrainArgs.integer("--checkpoint-every", v)));
-        b.freeze(freeze).resume(!fresh).split(TrainArgs.split(seed, val, test, groups));
+        b.freeze(freeze).finalFit(finalFit).resume(!fresh).split(TrainArgs.split(seed, val, test, groups));
         Recipe levers = TrainArgs.teacher(TrainArgs.levers(net, smoothing, cutmix, ema, tta, rank).withViaLabels(viaLabels), teacher, distill, temperature);
         b.recipe(TrainArgs.swa(levers, swa, swaLr, b.build().learningRate()));
         TrainResult r = t.train(Path.of(dataset), Path.of(out), b.build(), TrainArgs.printer(e -> System.out.printf(Locale.ROOT,

@@ -112,7 +112,11 @@ final class TrainingRun {
         // recorded first, so that evaluating any checkpoint of this run holds back what training held back
         RecordedSplit.of(data, split, spec).write(out);
         long t0 = System.nanoTime();
-        ImageCache train = new ImageCache(split.train(), side, o.workers());
+        if (o.finalFit()) {
+            listener.message("--final: training on the training and validation parts together (" + (split.train().size() + split.val().size())
+                    + " images) and keeping the last epoch; the validation figures below are on pictures it trains on");
+        }
+        ImageCache train = new ImageCache(o.finalFit() ? java.util.stream.Stream.concat(split.train().stream(), split.val().stream()).toList() : split.train(), side, o.workers());
         ImageCache val = new ImageCache(split.val(), side, o.workers());
         List<String> skipped = new ArrayList<>(train.skipped);
         skipped.addAll(val.skipped);
@@ -206,7 +210,8 @@ final class TrainingRun {
                         Loop.measure(judged, valBatches, classes, null, o.batch(), false).get(metricName)));
             }
             double metric = v.get(metricName) == null ? Double.NaN : v.get(metricName);
-            boolean improved = state.bestEpoch == 0 || (lowerIsBetter ? metric < state.bestMetric : metric > state.bestMetric);
+            // --final keeps the last epoch: its validation pictures are trained on, so they cannot choose one
+            boolean improved = o.finalFit() || state.bestEpoch == 0 || (lowerIsBetter ? metric < state.bestMetric : metric > state.bestMetric);
             if (improved) {
                 state.bestEpoch = epoch;
                 state.bestMetric = metric;
@@ -261,6 +266,7 @@ final class TrainingRun {
         sp.put("files", RecordedSplit.FILE);
         m.put("metric", metricName);
         m.put("best_epoch", state.bestEpoch);
+        m.put("validation_trained_on", o.finalFit());
         m.put("epochs", state.epoch);
         m.set("options", options());
         m.set("validation", JSON.valueToTree(state.bestValidation));
@@ -294,6 +300,7 @@ final class TrainingRun {
         n.put("init", o.init());
         n.put("freeze", o.freeze());
         n.put("checkpoint-every", o.checkpointEvery());
+        n.put("final", o.finalFit());
         Recipe r = o.recipe();
         n.put("net", r.net());
         n.put("smoothing", r.smoothing());

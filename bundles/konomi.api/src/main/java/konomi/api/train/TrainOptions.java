@@ -28,11 +28,14 @@ import java.util.Objects;
  * @param head            a detector's output head: {@code centre} (heatmap of face centres) or {@code yolo2} (anchors);
  *                        null for the default ({@code centre}); scorers have none
  * @param recipe          a scorer's network and training levers (label smoothing, CutMix, weight averaging, flip test)
+ * @param finalFit        scorers: train on the training and validation parts together and keep the last epoch (the
+ *                        recipe, epochs included, chosen before on a run that held validation back); the test part
+ *                        stays unseen, the validation figures are then on seen pictures
  */
 public record TrainOptions(int epochs, int batch, int size, double learningRate, Schedule schedule, double weightDecay,
                            int patience, String metric, Augment augment, SplitSpec split, String init, boolean freeze,
                            boolean resume, int checkpointEvery, int workers, String task, java.util.List<java.nio.file.Path> extra,
-                           String head, Recipe recipe) {
+                           String head, Recipe recipe, boolean finalFit) {
 
     /** The task of a detector. */
     public static final String DETECT = "detect";
@@ -64,6 +67,9 @@ public record TrainOptions(int epochs, int batch, int size, double learningRate,
         }
         if (head != null && !DETECT.equals(task)) {
             throw new IllegalArgumentException("--head is for --task " + DETECT + " only");
+        }
+        if (finalFit && DETECT.equals(task)) {
+            throw new IllegalArgumentException("--final is for scorers (a detector's validation boxes pick its threshold)");
         }
         recipe = recipe == null ? Recipe.DEFAULT : recipe;
         if (recipe.swa() >= epochs) {
@@ -112,6 +118,7 @@ public record TrainOptions(int epochs, int batch, int size, double learningRate,
         b.extra = extra;
         b.head = head;
         b.recipe = recipe;
+        b.finalFit = finalFit;
         return b;
     }
 
@@ -136,6 +143,7 @@ public record TrainOptions(int epochs, int batch, int size, double learningRate,
         private java.util.List<java.nio.file.Path> extra = java.util.List.of();
         private String head;
         private Recipe recipe = Recipe.DEFAULT;
+        private boolean finalFit;
 
         private Builder() {
         }
@@ -245,6 +253,11 @@ public record TrainOptions(int epochs, int batch, int size, double learningRate,
             return this;
         }
 
+        public Builder finalFit(boolean v) {
+            finalFit = v;
+            return this;
+        }
+
         public Builder recipe(Recipe v) {
             recipe = v;
             return this;
@@ -252,7 +265,7 @@ public record TrainOptions(int epochs, int batch, int size, double learningRate,
 
         public TrainOptions build() {
             return new TrainOptions(epochs, batch, size, learningRate, schedule, weightDecay, patience, metric, augment, split, init,
-                    freeze, resume, checkpointEvery, workers, task, extra, head, recipe);
+                    freeze, resume, checkpointEvery, workers, task, extra, head, recipe, finalFit);
         }
     }
 }
