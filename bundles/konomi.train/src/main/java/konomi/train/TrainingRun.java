@@ -129,12 +129,17 @@ final class TrainingRun {
             if (!state.labels.equals(meta.labels()) || state.size != meta.size() || !state.task.equals(meta.task())) {
                 throw new KonomiException(out + ": holds a run on another dataset or input size; use another output folder or --fresh");
             }
+            if (state.finalFit != o.finalFit()) {
+                throw new KonomiException(out + ": was trained " + (state.finalFit ? "with" : "without") + " --final (validation pictures "
+                        + (state.finalFit ? "in" : "out of") + " its training set); resume it the same way, or give --fresh");
+            }
             net = Loop.restoreModel(checkpoint, true);
             Nets.learningRate(net, Schedules.perEpoch(o)); // the options' schedule: a run resumed with more epochs or --swa follows it
             listener.message("resuming after epoch " + state.epoch + " (best " + metricName + " "
                     + String.format(Locale.ROOT, "%.4f", state.bestMetric) + " at epoch " + state.bestEpoch + ")");
         } else {
             state = new State(meta.task(), meta.labels(), meta.size());
+            state.finalFit = o.finalFit();
             if (o.init() == null) {
                 net = Nets.network(meta, spec.seed(), Schedules.perEpoch(o), o.weightDecay(), CNN2DFormat.NCHW, recipe.net());
             } else {
@@ -341,6 +346,8 @@ final class TrainingRun {
         public int bestEpoch;
         public double bestMetric;
         public Map<String, Double> bestValidation = Map.of();
+        /** Trained with --final: the validation part is in its training set. */
+        public boolean finalFit;
         public List<double[]> history = new ArrayList<>();
 
         public State() {

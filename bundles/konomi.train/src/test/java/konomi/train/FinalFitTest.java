@@ -74,6 +74,10 @@ class FinalFitTest {
         JsonNode a = json.readTree(held.resolve(RecordedSplit.FILE).toFile()), b = json.readTree(fin.resolve(RecordedSplit.FILE).toFile());
         assertThat(b.get("test_files")).isEqualTo(a.get("test_files")).isNotEmpty();
         assertThat(json.readTree(held.resolve("metrics.json").toFile()).at("/validation_trained_on").asBoolean()).isFalse();
+        // resuming either run the other way would mix two training sets
+        assertThatThrownBy(() -> t.train(ds, held, options(true), listener))
+                .hasMessage(held.toAbsolutePath() + ": was trained without --final (validation pictures out of its training set); resume it the same way, or give --fresh");
+        assertThatThrownBy(() -> t.train(ds, fin, options(false), listener)).hasMessageContaining("was trained with --final");
     }
 
     @Test
