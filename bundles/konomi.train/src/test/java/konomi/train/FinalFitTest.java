@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,10 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import konomi.api.Image;
 import konomi.api.train.SplitSpec;
 import konomi.api.train.TrainOptions;
-import konomi.imaging.Images;
 import konomi.nn.Nets;
 
 /**
@@ -29,21 +26,8 @@ class FinalFitTest {
     Path dir;
     final Heard listener = new Heard();
 
-    /** Three classes of noisy pictures, each class its own colour. */
     Path dataset() throws Exception {
-        SplittableRandom rnd = new SplittableRandom(5);
-        int side = 24;
-        for (int c = 0; c < 3; c++) {
-            Path d = Files.createDirectories(dir.resolve("ds/c" + c));
-            for (int i = 0; i < 12; i++) {
-                byte[] px = new byte[side * side * 3];
-                for (int p = 0; p < px.length; p++) {
-                    px[p] = (byte) (p % 3 == c ? 150 + rnd.nextInt(100) : rnd.nextInt(100));
-                }
-                Files.write(d.resolve(i + ".png"), Images.png(new Image(c + "-" + i, side, side, 3, px)));
-            }
-        }
-        return dir.resolve("ds");
+        return ColourClasses.write(dir.resolve("ds"), 12, 5);
     }
 
     TrainOptions options(boolean finalFit) {
