@@ -112,11 +112,13 @@ final class TrainingRun {
         // recorded first, so that evaluating any checkpoint of this run holds back what training held back
         RecordedSplit.of(data, split, spec).write(out);
         long t0 = System.nanoTime();
+        List<Sample> trained = split.train();
         if (o.finalFit()) {
-            listener.message("--final: training on the training and validation parts together (" + (split.train().size() + split.val().size())
+            trained = java.util.stream.Stream.concat(split.train().stream(), split.val().stream()).toList();
+            listener.message("--final: training on the training and validation parts together (" + trained.size()
                     + " images) and keeping the last epoch; the validation figures below are on pictures it trains on");
         }
-        ImageCache train = new ImageCache(o.finalFit() ? java.util.stream.Stream.concat(split.train().stream(), split.val().stream()).toList() : split.train(), side, o.workers());
+        ImageCache train = new ImageCache(trained, side, o.workers());
         ImageCache val = new ImageCache(split.val(), side, o.workers());
         List<String> skipped = new ArrayList<>(train.skipped);
         skipped.addAll(val.skipped);
