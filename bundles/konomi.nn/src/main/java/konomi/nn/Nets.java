@@ -450,6 +450,22 @@ public final class Nets {
         return ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) out).getNOut();
     }
 
+    /**
+     * Divides a classifier's logits by {@code temperature}, in place: its output layer's weights and bias, so that its
+     * softmax gives {@code softmax(z / T)} (temperature scaling) at no cost when scoring.
+     *
+     * @throws IllegalArgumentException when the output layer is not a softmax
+     */
+    public static void divideLogits(Model net, double temperature) {
+        org.deeplearning4j.nn.api.Layer out = net instanceof MultiLayerNetwork m ? m.getLayer(m.getnLayers() - 1)
+                : graph(net).getLayer(graph(net).getConfiguration().getNetworkOutputs().get(0));
+        if (!(out.conf().getLayer() instanceof OutputLayer o) || !(o.getActivationFn() instanceof org.nd4j.linalg.activations.impl.ActivationSoftmax)) {
+            throw new IllegalArgumentException("the network's output is not a softmax layer");
+        }
+        out.getParam("W").divi(temperature); // views into the network's parameters
+        out.getParam("b").divi(temperature);
+    }
+
     private static ComputationGraph graph(Model net) {
         if (net instanceof ComputationGraph g) {
             return g;

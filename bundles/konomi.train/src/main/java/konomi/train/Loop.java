@@ -137,6 +137,28 @@ final class Loop {
     record Outputs(float[][] probs, double[] pred) {
     }
 
+    /**
+     * A classifier's probabilities for each picture as it is and, with {@code flip}, for its mirror image: the flip
+     * test's two views apart (temperature scaling acts on each before they are averaged).
+     */
+    static List<float[][]> views(Model net, Batches batches, int batchSize, boolean flip) {
+        int n = batches.samples().size();
+        int[] order = Batches.identity(n);
+        List<float[][]> views = new java.util.ArrayList<>();
+        for (int v = 0; v < (flip ? 2 : 1); v++) {
+            float[][] probs = new float[n][];
+            for (int from = 0; from < n; from += batchSize) {
+                int to = Math.min(n, from + batchSize);
+                INDArray y = Nets.output(net, batches.batch(order, from, to, Augment.NONE, null, v == 1).getFeatures());
+                for (int i = from; i < to; i++) {
+                    probs[i] = y.getRow(i - from).toFloatVector();
+                }
+            }
+            views.add(probs);
+        }
+        return views;
+    }
+
     /** Validation or test metrics of the network on a cached set; fills {@code confusion} when given. */
     static Map<String, Double> measure(Model net, Batches batches, int classes, int[][] confusion, int batchSize) {
         return measure(net, batches, classes, confusion, batchSize, false);

@@ -137,10 +137,19 @@ record RecordedSplit(String dataset, String task, long seed, double val, double 
      * @throws KonomiException one line naming the first missing or relabelled file and how many there are
      */
     List<Sample> testSamples(Dataset data, Path recordFile) {
+        return samples(test, "test", data, recordFile, "; give --split all or --seed/--val/--test/--groups to evaluate on a split drawn again");
+    }
+
+    /** The same for the recorded validation files. */
+    List<Sample> validationSamples(Dataset data, Path recordFile) {
+        return samples(validation, "validation", data, recordFile, "");
+    }
+
+    private static List<Sample> samples(List<Entry> recorded, String part, Dataset data, Path recordFile, String hint) {
         Map<String, Sample> byId = data.samples().stream().collect(Collectors.toMap(Sample::id, Function.identity(), (a, b) -> a));
         List<Sample> out = new ArrayList<>();
         List<String> missing = new ArrayList<>(), changed = new ArrayList<>();
-        for (Entry e : test) {
+        for (Entry e : recorded) {
             Sample s = byId.get(e.file());
             if (s == null) {
                 missing.add(e.file());
@@ -156,13 +165,13 @@ record RecordedSplit(String dataset, String task, long seed, double val, double 
         if (!missing.isEmpty() || !changed.isEmpty()) {
             List<String> parts = new ArrayList<>();
             if (!missing.isEmpty()) {
-                parts.add(missing.size() + " of " + test.size() + " recorded test files missing (first " + missing.get(0) + ")");
+                parts.add(missing.size() + " of " + recorded.size() + " recorded " + part + " files missing (first " + missing.get(0) + ")");
             }
             if (!changed.isEmpty()) {
                 parts.add(changed.size() + " with another label (first " + changed.get(0) + ")");
             }
             throw new KonomiException(data.source() + ": does not match the run's recorded split " + recordFile + ": "
-                    + String.join(", ", parts) + "; give --split all or --seed/--val/--test/--groups to evaluate on a split drawn again");
+                    + String.join(", ", parts) + hint);
         }
         return out;
     }
@@ -176,7 +185,7 @@ record RecordedSplit(String dataset, String task, long seed, double val, double 
             }
             return HexFormat.of().formatHex(d.digest());
         } catch (IOException e) {
-            throw new KonomiException(file + ": cannot read groups: " + e.getMessage(), e);
+            throw new KonomiException(file + ": cannot read: " + e.getMessage(), e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
