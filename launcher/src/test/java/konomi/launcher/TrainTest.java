@@ -100,6 +100,29 @@ class TrainTest extends FrameworkTest {
         assertThat(n.out()).contains("--init character: the network of konomi.model.character", "(all layers fine-tuned)", "epoch   1/1");
         assertThat(shell.run("train:run --out " + work.resolve("y") + " --init nosuch " + csv).message())
                 .isEqualTo("--init nosuch: no such file, and no installed scorer or detector model of that name (model:list shows them)");
+
+        // temperature scaling is for classifiers: a regressor has no probabilities to scale
+        assertThat(shell.run("train:calibrate " + out + " " + csv).message())
+                .isEqualTo(out.resolve("model.json") + ": a regression model; temperature scaling is for classifiers");
+    }
+
+    /** train:calibrate on real data: the shipped character network as trained, with the validation files its run recorded. */
+    @Test
+    @Order(2)
+    void calibratesTheShippedCharacterNetworkAsTrained() throws Exception {
+        Path cal = Files.createDirectories(work.resolve("character-cal")), shipped = Path.of("../bundles/konomi.model.character/model");
+        Files.copy(shipped.resolve("model.uncalibrated.zip"), cal.resolve("model.zip"));
+        for (String f : List.of("model.json", "split.json", "metrics.json")) {
+            Files.copy(shipped.resolve(f), cal.resolve(f));
+        }
+        TestShell.Result c = shell.run("train:calibrate " + cal + " " + ScoreTest.HOLO);
+        assertThat(c.status()).as(c.message() + c.out()).isZero();
+        // distillation's soft targets left it underconfident; the order of the classes is kept
+        assertThat(c.out()).contains("fitting a temperature on the run's recorded validation part: 1220 images")
+                .containsPattern("temperature 0\\.7[2-5]\\d \\(below 1: it was underconfident\\)")
+                .containsPattern("(?m)^accuracy\\s+0\\.9607\\s+0\\.9607\\s+0\\.9605\\s+0\\.9605$")
+                .contains("kept " + cal.resolve("model.uncalibrated.zip"));
+        assertThat(cal.resolve("calibration.json")).exists();
     }
 
     @Test

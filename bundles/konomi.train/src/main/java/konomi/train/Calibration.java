@@ -74,12 +74,12 @@ record Calibration(Path folder, Path dataset, TrainListener listener) {
         Path source = source(zip, original, record);
         Model net = Loop.restoreModel(source, false);
         int side = Tensors.cropFrom(meta.size()), classes = meta.labels().size();
-        listener.message(String.format(Locale.ROOT, "fitting a temperature on the run's recorded validation part: %d images%s", val.size(),
-                meta.flipTest() ? " (each flip-test view scaled, then averaged)" : ""));
         Part v = new Part(new ImageCache(val, side, 2), meta, net), t = test.isEmpty() ? null : new Part(new ImageCache(test, side, 2), meta, net);
         for (Part p : t == null ? List.of(v) : List.of(v, t)) {
             p.cache.skipped.forEach(s -> listener.message("skipped " + s));
         }
+        listener.message(String.format(Locale.ROOT, "fitting a temperature on the run's recorded validation part: %d images%s", v.labels.length,
+                meta.flipTest() ? " (each flip-test view scaled, then averaged)" : ""));
         double temperature = fit(v.before, v.labels);
         if (temperature < LOWEST * 1.05 || temperature > HIGHEST / 1.05) {
             // the loss still falls at the end of the range: the validation part cannot pin a temperature down
