@@ -96,7 +96,7 @@ record Calibration(Path folder, Path dataset, TrainListener listener) {
         listener.message(String.format(Locale.ROOT, "temperature %.3f (%s): validation loss %.4f -> %.4f, calibration error %.4f -> %.4f",
                 temperature, temperature < 1 ? "below 1: it was underconfident" : "above 1: it was overconfident", valFigures.get("loss_before"),
                 valFigures.get("loss"), valFigures.get("calibration_error_before"), valFigures.get("calibration_error")));
-        write(net, source.equals(zip), temperature, valFigures, testFigures, val.size(), test.size());
+        write(net, source.equals(zip), temperature, valFigures, testFigures, v.labels.length, t == null ? 0 : t.labels.length);
         return new CalibrationResult(temperature, valFigures, testFigures, zip.toAbsolutePath(), original.toAbsolutePath(),
                 record.toAbsolutePath());
     }

@@ -240,6 +240,13 @@ record Evaluation(Path model, Path dataset, EvalOptions o, TrainListener listene
         } else {
             html.append("<h2>Predicted against true</h2>").append(png(scatterChart(pred, truth), 520, 420));
         }
+        Path calibration = modelDir.resolve(Calibration.FILE);
+        if (Files.isRegularFile(calibration)) { // the reliability below is then the calibrated network's
+            double t = JSON.readTree(calibration.toFile()).path("temperature").asDouble();
+            json.put("temperature", t);
+            html.append(String.format(Locale.ROOT, "<p>Calibrated by train:calibrate: logits divided by a temperature of %.3f, fitted on the "
+                    + "validation part (calibration.json).</p>", t));
+        }
         reliability(json, html, meta, probs, pred, truth, confusion != null);
         Integer[] idx = new Integer[n];
         for (int i = 0; i < n; i++) {

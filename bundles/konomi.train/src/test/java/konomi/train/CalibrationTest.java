@@ -70,6 +70,10 @@ class CalibrationTest {
         assertThat(rec.path("model_sha256").asText()).isEqualTo(RecordedSplit.sha256(run.resolve("model.zip")));
         assertThat(rec.at("/validation/loss").asDouble()).isEqualTo(r.validation().get("loss"));
 
+        // eval:run says it measures a calibrated network
+        new CnnEvaluator().evaluate(run, ds, konomi.api.train.EvalOptions.defaults(), listener);
+        assertThat(new ObjectMapper().readTree(run.resolve("eval/eval.json").toFile()).path("temperature").asDouble()).isEqualTo(r.temperature());
+
         // again: fitted from the kept original, not from the calibrated network, so the same temperature
         CalibrationResult again = new CnnCalibrator().calibrate(run, ds, listener);
         assertThat(listener.said).contains("calibrating again from the network as trained, " + run.resolve(Calibration.ORIGINAL));
