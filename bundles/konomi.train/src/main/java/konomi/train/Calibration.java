@@ -65,11 +65,7 @@ record Calibration(Path folder, Path dataset, TrainListener listener) {
             throw new KonomiException(splitFile + ": " + (split == null ? "missing (a run from before splits were recorded)" : "no validation files")
                     + ", so there is no held-back part to fit a temperature on");
         }
-        Dataset data = Dataset.read(dataset, null);
-        if (!data.task().equals(meta.task()) || !data.labels().equals(meta.labels())) {
-            throw new KonomiException(dataset + ": does not match the model (" + meta.labels().size() + " labels " + meta.labels()
-                    + " against " + data.task() + " " + data.labels() + ")");
-        }
+        Dataset data = Evaluation.matching(dataset, Dataset.read(dataset, null), meta);
         List<Sample> val = split.validationSamples(data, splitFile), test = split.test().isEmpty() ? List.of() : split.testSamples(data, splitFile);
         Path source = source(zip, original, record);
         Model net = Loop.restoreModel(source, false);

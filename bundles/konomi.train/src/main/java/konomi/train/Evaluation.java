@@ -159,6 +159,11 @@ record Evaluation(Path model, Path dataset, EvalOptions o, TrainListener listene
     }
 
     private Dataset matching(Dataset data, ModelMeta meta) {
+        return matching(dataset, data, meta);
+    }
+
+    /** The dataset read from {@code dataset}, refused in one line when its task or labels are not the model's. */
+    static Dataset matching(Path dataset, Dataset data, ModelMeta meta) {
         if (!data.task().equals(meta.task()) || (meta.classification() && !data.labels().equals(meta.labels()))) {
             throw new KonomiException(dataset + ": does not match the model (" + meta.task() + " "
                     + (meta.classification() ? meta.labels() : "") + " against " + data.task() + " " + data.labels() + ")");
