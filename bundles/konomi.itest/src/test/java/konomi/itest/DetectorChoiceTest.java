@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
@@ -34,10 +33,14 @@ class DetectorChoiceTest {
     @InjectService
     ConfigurationAdmin configAdmin;
 
+    /**
+     * Back to no choice the way detect:use does it. Deleting the configuration instead makes Felix SCR dispose of
+     * the component and create a new one, asynchronously: the next test could then be handed the disposed
+     * instance, whose references are all unbound (a CI run timed out that way).
+     */
     @AfterEach
-    void forget() throws Exception {
-        Configuration c = configAdmin.getConfiguration(DetectorChoice.PID, "?");
-        c.delete();
+    void forget() {
+        choice.use(DetectorChoice.AUTO);
     }
 
     private void register(String name, String version) {
