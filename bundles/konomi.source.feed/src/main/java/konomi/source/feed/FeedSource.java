@@ -79,10 +79,7 @@ public class FeedSource implements ImageSource {
 
     @Override
     public Stream<SourceItem> open(String location) {
-        URI uri = HttpUrls.parse(location);
-        if (uri == null) {
-            throw new KonomiException(location + ": not an http(s) URL");
-        }
+        URI uri = HttpUrls.require(location);
         Fetched f = fetcher.get(uri, FetchRequest.document());
         if (isHtml(f)) {
             throw new WrongSourceException(uri + ": not a feed (" + (f.contentType().isEmpty() ? "an HTML page" : f.contentType()) + ")");

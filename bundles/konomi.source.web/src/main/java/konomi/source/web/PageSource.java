@@ -8,7 +8,6 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import konomi.api.ImageSource;
-import konomi.api.KonomiException;
 import konomi.api.ServiceProps;
 import konomi.api.SourceItem;
 import konomi.api.fetch.Fetcher;
@@ -46,10 +45,7 @@ public class PageSource implements ImageSource {
 
     @Override
     public Stream<SourceItem> open(String location) {
-        URI page = HttpUrls.parse(location);
-        if (page == null) {
-            throw new KonomiException(location + ": not an http(s) URL");
-        }
+        URI page = HttpUrls.require(location);
         return Pages.images(fetcher, page).stream().map(u -> new WebItem(u, fetcher));
     }
 }

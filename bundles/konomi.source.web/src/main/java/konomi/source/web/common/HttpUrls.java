@@ -4,6 +4,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 
+import konomi.api.KonomiException;
+
 /** What the web sources count as a location of theirs. */
 public final class HttpUrls {
     private HttpUrls() {
@@ -22,5 +24,14 @@ public final class HttpUrls {
         } catch (URISyntaxException e) {
             return null;
         }
+    }
+
+    /** The location as {@link #parse} reads it, or a one-line error naming it when it is not an http(s) URL. */
+    public static URI require(String location) {
+        URI u = parse(location);
+        if (u == null) {
+            throw new KonomiException(location + ": not an http(s) URL");
+        }
+        return u;
     }
 }

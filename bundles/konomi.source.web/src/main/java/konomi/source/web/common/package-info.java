@@ -4,7 +4,7 @@
  * (unstable until 1.0).
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package konomi.source.web.common;
 
 import org.osgi.annotation.bundle.Export;
