@@ -3,7 +3,7 @@
  * the model description ({@code model.json}) written beside a trained model.
  */
 @Export
-@Version("0.8.0")
+@Version("0.9.0")
 package konomi.nn;
 
 import org.osgi.annotation.bundle.Export;

@@ -11,7 +11,7 @@ import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -28,6 +28,7 @@ import konomi.api.model.ModelRegistry;
 import konomi.api.model.ModelStatus;
 import konomi.imaging.Images;
 import konomi.nn.FoldedNet;
+import konomi.nn.InputGradient;
 import konomi.nn.ModelMeta;
 import konomi.nn.Nets;
 
@@ -57,15 +58,15 @@ public class ActivationMaximiser implements InputVisualiser {
             throw new KonomiException(classifier + " has no label " + label + "; its labels: " + String.join(", ", meta.labels()));
         }
         Path file = models.modelFile("scorer", classifier).orElseThrow(() -> new KonomiException(classifier + ": its model file is gone"));
-        MultiLayerNetwork net;
+        Model net;
         try {
-            net = Nets.restore(file.toFile(), false); // input gradients need a layer network: a residual graph is refused
+            net = Nets.restoreModel(file.toFile(), false); // a layer network or a graph (InputGradient takes both)
         } catch (IOException | RuntimeException e) {
             throw new KonomiException(file + ": cannot load the network (" + e.getMessage() + ")");
         }
         boolean nhwc = Nets.channelsLast(net);
         int size = meta.size();
-        MultiLayerNetwork folded = FoldedNet.fold(net, size, nhwc ? CNN2DFormat.NHWC : CNN2DFormat.NCHW);
+        Model folded = FoldedNet.fold(net, size, nhwc ? CNN2DFormat.NHWC : CNN2DFormat.NCHW);
         INDArray y = Nd4j.zeros(DataType.FLOAT, 1, meta.labels().size());
         y.putScalar(0, cls, 1);
         Random r = new Random(o.seed());
@@ -76,7 +77,7 @@ public class ActivationMaximiser implements InputVisualiser {
             int dx = o.jitter() == 0 ? 0 : r.nextInt(2 * o.jitter() + 1) - o.jitter();
             INDArray shifted = roll(x, dy, dx);
             // the gradient of the cross-entropy against the one-hot label: descending it raises log p(label)
-            INDArray g = folded.calculateGradients(Nets.input(folded, shifted), y, null, null).getSecond();
+            INDArray g = InputGradient.of(folded, Nets.input(folded, shifted), y);
             if (nhwc) {
                 g = g.permute(0, 3, 1, 2).dup('c');
             }
@@ -89,7 +90,7 @@ public class ActivationMaximiser implements InputVisualiser {
             }
             x = org.nd4j.linalg.ops.transforms.Transforms.min(org.nd4j.linalg.ops.transforms.Transforms.max(x, 0.0, false), 1.0, false);
         }
-        INDArray p = net.output(Nets.input(net, x), false);
+        INDArray p = Nets.output(net, x, false);
         Image img = image(x, size);
         if (o.scale() > 1) {
             img = Images.resize(img, size * o.scale(), size * o.scale());
