@@ -12,7 +12,6 @@ import java.util.Random;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -50,12 +49,12 @@ final class CaeRun {
     static final double CODE_WEIGHT = 0.01, IMAGE_WEIGHT = 0.05;
 
     /** A classifier that names the label of pictures (the judge of the redrawn faces). */
-    record Judge(MultiLayerNetwork net, int size, List<String> labels) {
+    record Judge(org.deeplearning4j.nn.api.Model net, int size, List<String> labels) {
         int[] top1(List<Image> faces) {
             int[] out = new int[faces.size()];
             for (int from = 0; from < faces.size(); from += 128) {
                 List<Image> part = faces.subList(from, Math.min(faces.size(), from + 128));
-                INDArray x = Nets.input(net, Tensors.batch(part, size)), y = net.output(x, false);
+                INDArray x = Nets.input(net, Tensors.batch(part, size)), y = Nets.output(net, x);
                 INDArray arg = y.argMax(1);
                 for (int i = 0; i < part.size(); i++) {
                     out[from + i] = arg.getInt(i);

@@ -6,8 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -23,6 +21,7 @@ import konomi.api.model.ModelDescriptor;
 import konomi.api.model.ModelRegistry;
 import konomi.api.model.ModelStatus;
 import konomi.nn.ModelMeta;
+import konomi.nn.Nets;
 
 /** Trains conditional adversarial autoencoders ({@code gen:train --type cae}); the judge is an installed classifier. */
 @Component(service = GeneratorTrainer.class, property = GeneratorTrainer.TYPE + "=cae")
@@ -53,7 +52,7 @@ public class CaeTrainer implements GeneratorTrainer {
         ModelMeta meta = ModelMeta.fromHeader(d.type(), header);
         Path file = r.modelFile("scorer", name).orElseThrow(() -> new KonomiException(name + ": its model file is gone"));
         try {
-            MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false);
+            org.deeplearning4j.nn.api.Model net = Nets.restoreModel(file.toFile(), false); // a layer network or a graph
             listener.message("judge of redrawn faces: classifier " + name + " (" + meta.labels().size() + " labels)");
             return new CaeRun.Judge(net, meta.size(), meta.labels());
         } catch (IOException | RuntimeException e) {
