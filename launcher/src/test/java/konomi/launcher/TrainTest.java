@@ -119,8 +119,8 @@ class TrainTest extends FrameworkTest {
         assertThat(c.status()).as(c.message() + c.out()).isZero();
         // distillation's soft targets left it underconfident; the order of the classes is kept
         assertThat(c.out()).contains("fitting a temperature on the run's recorded validation part: 1220 images")
-                .containsPattern("temperature 0\\.7[2-5]\\d \\(below 1: it was underconfident\\)")
-                .containsPattern("(?m)^accuracy\\s+0\\.9607\\s+0\\.9607\\s+0\\.9605\\s+0\\.9605$")
+                .containsPattern("temperature 0\\.7[6-9]\\d \\(below 1: it was underconfident\\)")
+                .containsPattern("(?m)^accuracy\\s+0\\.9689\\s+0\\.9689\\s+0\\.9605\\s+0\\.9605$")
                 .contains("kept " + cal.resolve("model.uncalibrated.zip"));
         assertThat(cal.resolve("calibration.json")).exists();
     }
