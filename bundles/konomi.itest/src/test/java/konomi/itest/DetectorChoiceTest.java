@@ -34,9 +34,9 @@ class DetectorChoiceTest {
     ConfigurationAdmin configAdmin;
 
     /**
-     * Back to no choice the way detect:use does it. Deleting the configuration instead makes Felix SCR dispose of
-     * the component and create a new one, asynchronously: the next test could then be handed the disposed
-     * instance, whose references are all unbound (a CI run timed out that way).
+     * Back to no choice the way detect:use does it: one configuration, updated. Deleting it instead is handled by
+     * Felix SCR asynchronously, and the next test's new configuration (whose change count starts again) can race
+     * with that; the likeliest reading of a CI run that timed out waiting for the default detector.
      */
     @AfterEach
     void forget() {
