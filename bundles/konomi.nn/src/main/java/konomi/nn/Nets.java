@@ -558,11 +558,12 @@ public final class Nets {
             if (isGraph(json)) {
                 ComputationGraph g = new ComputationGraph(ComputationGraphConfiguration.fromJson(json));
                 g.init(params.get(), false);
-                return g;
+                return g.params().dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT ? g : g.convertDataType(org.nd4j.linalg.api.buffer.DataType.FLOAT);
             }
             MultiLayerNetwork net = new MultiLayerNetwork(org.deeplearning4j.nn.conf.MultiLayerConfiguration.fromJson(json));
             net.init(params.get(), false);
-            return net;
+            // a network stored at half precision (Ensembles.halfPrecision) computes in single precision as all others do
+            return net.params().dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT ? net : net.convertDataType(org.nd4j.linalg.api.buffer.DataType.FLOAT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while loading " + zip);
