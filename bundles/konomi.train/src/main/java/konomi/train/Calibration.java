@@ -109,7 +109,7 @@ record Calibration(Path folder, Path dataset, TrainListener listener) {
 
         /** Loss, accuracy, top-3 and calibration error as trained ({@code _before}) and calibrated, measured again. */
         Map<String, Double> figures(Model calibrated, int classes) {
-            Map<String, Double> was = measured(scaled(before, 1), classes), now = measured(scaled(Loop.views(calibrated, batches, BATCH, flip), 1), classes);
+            Map<String, Double> was = measured(scaled(before, 1), labels, classes), now = measured(scaled(Loop.views(calibrated, batches, BATCH, flip), 1), labels, classes);
             Map<String, Double> m = new LinkedHashMap<>();
             for (String k : List.of("loss", "accuracy", "top3", "calibration_error")) {
                 m.put(k + "_before", was.get(k));
@@ -118,18 +118,19 @@ record Calibration(Path folder, Path dataset, TrainListener listener) {
             m.put("n", (double) labels.length);
             return m;
         }
+    }
 
-        private Map<String, Double> measured(float[][] probs, int classes) {
-            Map<String, Double> m = Metrics.classification(probs, labels, new int[classes][classes]);
-            double[] top = new double[probs.length], right = new double[probs.length];
-            for (int i = 0; i < probs.length; i++) {
-                int best = Metrics.argmax(probs[i]);
-                top[i] = probs[i][best];
-                right[i] = best == labels[i] ? 1 : 0;
-            }
-            m.put("calibration_error", Metrics.calibrationError(Metrics.reliability(top, right, 0, 1, 10)));
-            return m;
+    /** Loss, accuracy, top-3 and calibration error (ten bins of the top probability) of a part's probabilities. */
+    static Map<String, Double> measured(float[][] probs, int[] labels, int classes) {
+        Map<String, Double> m = Metrics.classification(probs, labels, new int[classes][classes]);
+        double[] top = new double[probs.length], right = new double[probs.length];
+        for (int i = 0; i < probs.length; i++) {
+            int best = Metrics.argmax(probs[i]);
+            top[i] = probs[i][best];
+            right[i] = best == labels[i] ? 1 : 0;
         }
+        m.put("calibration_error", Metrics.calibrationError(Metrics.reliability(top, right, 0, 1, 10)));
+        return m;
     }
 
     /**

@@ -1,9 +1,9 @@
 /**
- * Training networks: separate services to train, cross-validate, find a learning rate, evaluate, calibrate and make composite
+ * Training networks: separate services to train, cross-validate, find a learning rate, evaluate, calibrate, pack ensembles and make composite
  * detector pictures, each taking typed options and returning typed results (unstable until 1.0).
  */
 @Export
-@Version("0.17.0")
+@Version("0.18.0")
 package konomi.api.train;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,0 +1,26 @@
+package konomi.api.train;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@link Ensembler#pack} wrote and measured.
+ *
+ * @param validation the ensemble on the members' validation part: {@code loss}, {@code accuracy}, {@code top3},
+ *                   {@code calibration_error}, {@code n}
+ * @param test       the same on their test part (reported only); empty without one
+ * @param members    each member's figures, in the order given: {@code validation_<name>} and {@code test_<name>}
+ * @param model      the packed network ({@code model.zip})
+ * @param bytes      its size in bytes
+ * @param json       {@code ensemble.json}, the record of all of this
+ * @since 0.18
+ */
+public record EnsembleResult(Map<String, Double> validation, Map<String, Double> test, List<Map<String, Double>> members, Path model, long bytes,
+                             Path json) {
+    public EnsembleResult {
+        validation = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(validation));
+        test = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(test));
+        members = members.stream().map(m -> java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(m))).toList();
+    }
+}
