@@ -27,7 +27,7 @@ public class EnsembleCommand {
             + "and scores as one model: model:package takes the folder), and measure it and each member on the validation and test "
             + "parts they all recorded; calibrate the members first (train:calibrate) if they are to be")
     public void ensemble(
-            @Descriptor("folder to write (model.zip, model.json, split.json, ensemble.json)") @Parameter(names = {"-o", "--out"}, absentValue = "") String out,
+            @Descriptor("folder to write (model.zip, model.json, split.json, ensemble.json; an ensemble's folder is written again)") @Parameter(names = {"-o", "--out"}, absentValue = "") String out,
             @Descriptor("store the weights at half precision: half the file, the same figures to a rounding")
             @Parameter(names = {"--half"}, absentValue = "false", presentValue = "true") boolean half,
             @Descriptor("train:run folders of classifiers of the same labels and split, comma-separated") String runs,

@@ -31,7 +31,8 @@ import konomi.util.AtomicFile;
  * ({@link Ensembles#mean}), measured with each member on the validation and test parts all of them held back (the
  * same recorded split, so the comparison is fair and the test part stays unseen). Written into {@code out}: the
  * network ({@code model.zip}, at half precision when asked), the first member's {@code model.json} and
- * {@code split.json} (so eval:run and model:package take the folder as a run), and {@code ensemble.json}.
+ * {@code split.json} (so eval:run and model:package take the folder as a run), and {@code ensemble.json}. An ensemble
+ * folder is packed again in place, each file replaced atomically; a folder with any other model.zip is refused.
  */
 record Ensemble(List<Path> runs, Path dataset, Path out, boolean half, TrainListener listener) {
     static final String FILE = "ensemble.json";
@@ -42,8 +43,9 @@ record Ensemble(List<Path> runs, Path dataset, Path out, boolean half, TrainList
         if (runs.size() < 2) {
             throw new KonomiException("an ensemble needs two runs or more, got " + runs.size());
         }
-        if (Files.exists(out.resolve("model.zip"))) {
-            throw new KonomiException(out + ": holds a model.zip already; give another --out");
+        if (Files.exists(out.resolve("model.zip")) && !Files.exists(out.resolve(FILE))) {
+            // an ensemble is packed again in place (train.gosh does); any other network there is the user's to keep
+            throw new KonomiException(out + ": holds a model.zip that is not an ensemble (no " + FILE + "); give another --out");
         }
         ModelMeta meta = null;
         RecordedSplit split = null;

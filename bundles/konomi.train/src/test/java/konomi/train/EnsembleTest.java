@@ -72,8 +72,12 @@ class EnsembleTest {
         assertThat(rec.at("/validation/accuracy").asDouble()).isEqualTo(r.validation().get("accuracy"));
 
         // what it refuses, in one line naming the file
-        assertThatThrownBy(() -> new CnnEnsembler().pack(List.of(a, b), ds, out, true, listener))
-                .hasMessage(out + ": holds a model.zip already; give another --out");
+        assertThatThrownBy(() -> new CnnEnsembler().pack(List.of(a, b), ds, a, true, listener))
+                .hasMessage(a + ": holds a model.zip that is not an ensemble (no ensemble.json); give another --out");
+        // an ensemble is packed again in place, at full precision this time
+        EnsembleResult again = new CnnEnsembler().pack(List.of(a, b), ds, out, false, listener);
+        assertThat(again.bytes()).isEqualTo(Files.size(out.resolve("model.zip"))).isGreaterThan((long) (1.6 * r.bytes()));
+        assertThat(again.validation().get("accuracy")).isCloseTo(r.validation().get("accuracy"), org.assertj.core.api.Assertions.within(0.09)); // a picture at most
         assertThatThrownBy(() -> new CnnEnsembler().pack(List.of(a), ds, dir.resolve("one"), true, listener))
                 .hasMessage("an ensemble needs two runs or more, got 1");
         Path c = dir.resolve("c");

@@ -18,10 +18,11 @@ public interface Ensembler {
      *                ({@code model.zip}, {@code model.json}, {@code split.json}), calibrated first if they are to be
      * @param dataset the dataset they were trained on
      * @param out     the folder to write ({@code model.zip}, {@code model.json}, {@code split.json},
-     *                {@code ensemble.json}); refused if it holds a {@code model.zip} already
+     *                {@code ensemble.json}); an ensemble's folder is written again, one with any other {@code model.zip}
+     *                is refused
      * @param half    store the weights at half precision (half the file, the same figures to a rounding)
      * @throws konomi.api.KonomiException when a run is not a classifier, the runs disagree on labels, input or split,
-     *                                    one trained on its validation part, or {@code out} holds a model already
+     *                                    one trained on its validation part, or {@code out} holds another model
      */
     EnsembleResult pack(List<Path> runs, Path dataset, Path out, boolean half, TrainListener listener);
 }
