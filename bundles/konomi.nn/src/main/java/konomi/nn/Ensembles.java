@@ -112,6 +112,46 @@ public final class Ensembles {
         return prefix + out;
     }
 
+    /** The members' softmax layers, in order. */
+    private static List<String> softmaxes(ComputationGraph g) {
+        return g.getConfiguration().getVertexInputs().get(MEAN);
+    }
+
+    /** The width of the members' pooled features side by side: what a new head on an ensemble reads ({@link #fromBase}). */
+    static long featureWidth(ComputationGraph ensemble) {
+        return softmaxes(ensemble).stream()
+                .mapToLong(v -> ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) ensemble.getLayer(v).conf().getLayer()).getNIn()).sum();
+    }
+
+    /**
+     * Transfer from an ensemble (train:run --init): the members' features side by side (what each member's softmax
+     * read), then {@code head}; their probabilities, a 20-wide bottleneck of one dataset's characters, are dropped.
+     * With {@code freeze} only the head learns.
+     */
+    static ComputationGraph fromBase(ComputationGraph ensemble, OutputLayer head, org.deeplearning4j.nn.transferlearning.FineTuneConfiguration ft,
+                                     boolean freeze) {
+        List<String> softmaxes = softmaxes(ensemble);
+        String[] features = softmaxes.stream().map(v -> ensemble.getConfiguration().getVertexInputs().get(v).get(0)).toArray(String[]::new);
+        org.deeplearning4j.nn.transferlearning.TransferLearning.GraphBuilder b = new org.deeplearning4j.nn.transferlearning.TransferLearning.GraphBuilder(ensemble)
+                .fineTuneConfiguration(ft).removeVertexAndConnections(OUTPUT).removeVertexAndConnections(MEAN);
+        softmaxes.forEach(b::removeVertexAndConnections);
+        b.addVertex("features", new org.deeplearning4j.nn.conf.graph.MergeVertex(), features).addLayer(OUTPUT, head, "features").setOutputs(OUTPUT);
+        if (freeze) {
+            b.setFeatureExtractor(features);
+        }
+        return b.build();
+    }
+
+    /**
+     * A regressor through an ensemble's labels (train:run --via-labels): the ensemble whole and frozen, its mean
+     * probabilities read by {@code rating}, one weight per label and a bias.
+     */
+    static ComputationGraph viaLabels(ComputationGraph ensemble, OutputLayer rating, org.deeplearning4j.nn.transferlearning.FineTuneConfiguration ft) {
+        return new org.deeplearning4j.nn.transferlearning.TransferLearning.GraphBuilder(ensemble).fineTuneConfiguration(ft)
+                .removeVertexAndConnections(OUTPUT).addLayer(OUTPUT, rating, MEAN).setOutputs(OUTPUT)
+                .setFeatureExtractor(softmaxes(ensemble).toArray(String[]::new)).build();
+    }
+
     /** How many members a network packed by {@link #mean} holds (0 for any other network). */
     public static int members(Model net) {
         if (!(net instanceof ComputationGraph g) || !g.getConfiguration().getVertices().containsKey(MEAN)) {

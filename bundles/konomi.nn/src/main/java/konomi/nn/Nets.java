@@ -279,6 +279,9 @@ public final class Nets {
     /** {@link #fromBase(MultiLayerNetwork, ModelMeta, long, ISchedule, double, boolean)} for a residual graph. */
     public static ComputationGraph fromBase(ComputationGraph base, ModelMeta meta, long seed, ISchedule learningRate,
                                             double weightDecay, boolean freeze) {
+        if (Ensembles.members(base) > 0) {
+            return Ensembles.fromBase(base, head(meta, Ensembles.featureWidth(base)), fineTune(seed, learningRate, weightDecay), freeze);
+        }
         String out = base.getConfiguration().getNetworkOutputs().get(0), features = base.getConfiguration().getVertexInputs().get(out).get(0);
         long width = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) base.getLayer(out).conf().getLayer()).getNIn();
         FineTuneConfiguration ft = fineTune(seed, learningRate, weightDecay);
@@ -292,6 +295,14 @@ public final class Nets {
 
     /** {@link #viaLabels(MultiLayerNetwork, ModelMeta, long, ISchedule, double)} for a residual graph. */
     public static ComputationGraph viaLabels(ComputationGraph classifier, ModelMeta meta, long seed, ISchedule learningRate, double weightDecay) {
+        if (Ensembles.members(classifier) > 0) {
+            if (meta.classification()) {
+                throw new IllegalArgumentException("predicting through labels is for regressors");
+            }
+            long labels = outputs(classifier);
+            return Ensembles.viaLabels(classifier, new OutputLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).nIn(labels).nOut(1)
+                    .weightInit(WeightInit.XAVIER).build(), fineTune(seed, learningRate, weightDecay));
+        }
         String last = classifier.getConfiguration().getNetworkOutputs().get(0), features = classifier.getConfiguration().getVertexInputs().get(last).get(0);
         OutputLayer out = softmaxOutput(classifier.getLayer(last).conf().getLayer(), meta);
         INDArray w = classifier.getLayer(last).getParam("W").dup(), bias = classifier.getLayer(last).getParam("b").dup();

@@ -67,6 +67,32 @@ class EnsemblesTest {
     }
 
     @Test
+    void transferStartsFromTheMembersFeaturesSideBySide() {
+        ComputationGraph packed = Ensembles.mean(List.of(res(1), res(2)), 32);
+        ModelMeta four = new ModelMeta("classification", List.of("a", "b", "c", "d"), 32, ModelMeta.RGB01, null, null);
+        ComputationGraph net = Nets.fromBase(packed, four, 5, LR, 1e-4, true);
+        assertEquals(4, Nets.outputs(net));
+        assertEquals(512, ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) net.getLayer(Ensembles.OUTPUT).conf().getLayer()).getNIn());
+        INDArray x = Nd4j.rand(DataType.FLOAT, 6, 3, 32, 32), y = Nd4j.eye(4).repeat(0, 2).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 6),
+                org.nd4j.linalg.indexing.NDArrayIndex.all()).castTo(DataType.FLOAT);
+        INDArray conv = net.getLayer(Ensembles.prefix(1) + "stem").getParam("W").dup(), head = net.getLayer(Ensembles.OUTPUT).getParam("W").dup();
+        net.fit(new org.nd4j.linalg.dataset.DataSet(x, y));
+        assertEquals(conv, net.getLayer(Ensembles.prefix(1) + "stem").getParam("W"), "frozen: the members' features stay");
+        assertTrue(!head.equals(net.getLayer(Ensembles.OUTPUT).getParam("W")), "the head learns");
+    }
+
+    @Test
+    void aRegressorThroughTheEnsemblesLabelsReadsItsMeanProbabilities() {
+        ComputationGraph packed = Ensembles.mean(List.of(res(1), res(2)), 32);
+        ModelMeta rating = new ModelMeta("regression", List.of(), 32, ModelMeta.RGB01, new double[] {1, 5}, null);
+        ComputationGraph net = Nets.viaLabels(packed, rating, 5, LR, 1e-4);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 5, 3, 32, 32);
+        INDArray w = net.getLayer(Ensembles.OUTPUT).getParam("W"), b = net.getLayer(Ensembles.OUTPUT).getParam("b");
+        INDArray expected = Nets.output(packed, x).mmul(w).addRowVector(b);
+        assertTrue(Nets.output(net, x).equalsWithEps(expected, 1e-5));
+    }
+
+    @Test
     void itRefusesNetworksThatCannotBeAveraged() {
         ModelMeta four = new ModelMeta("classification", List.of("a", "b", "c", "d"), 32, ModelMeta.RGB01, null, null);
         ComputationGraph other = Nets.residualNet(four, 1, LR, 1e-4, CNN2DFormat.NCHW, false);
