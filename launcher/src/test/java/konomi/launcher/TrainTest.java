@@ -123,6 +123,16 @@ class TrainTest extends FrameworkTest {
                 .containsPattern("(?m)^accuracy\\s+0\\.9689\\s+0\\.9689\\s+0\\.9605\\s+0\\.9605$")
                 .contains("kept " + cal.resolve("model.uncalibrated.zip"));
         assertThat(cal.resolve("calibration.json")).exists();
+
+        // train:ensemble in a real framework: the calibrated network packed with itself is that network, at half precision
+        Path ens = work.resolve("character-ens");
+        TestShell.Result e = shell.run("train:ensemble --half --out " + ens + " " + cal + "," + cal + " " + ScoreTest.HOLO);
+        assertThat(e.status()).as(e.message() + e.out()).isZero();
+        assertThat(e.out()).containsPattern("(?m)^ensemble\\s+0\\.96[89]\\d\\s+0\\.99\\d\\d\\s+0\\.14\\d\\d\\s+0\\.96\\d\\d\\s") // to a rounding of 16-bit weights
+                .contains("2 networks, 1220 validation and 1190 test images", "half precision");
+        assertThat(Files.size(ens.resolve("model.zip"))).isLessThan(5L << 20);
+        assertThat(shell.run("train:ensemble --out " + cal + " " + cal + "," + cal + " " + ScoreTest.HOLO).message())
+                .isEqualTo(cal + ": holds a model.zip that is not an ensemble (no ensemble.json); give another --out");
     }
 
     @Test
