@@ -128,9 +128,16 @@ class TrainTest extends FrameworkTest {
         Path ens = work.resolve("character-ens");
         TestShell.Result e = shell.run("train:ensemble --half --out " + ens + " " + cal + "," + cal + " " + ScoreTest.HOLO);
         assertThat(e.status()).as(e.message() + e.out()).isZero();
-        assertThat(e.out()).containsPattern("(?m)^ensemble\\s+0\\.96[89]\\d\\s+0\\.99\\d\\d\\s+0\\.14\\d\\d\\s+0\\.96\\d\\d\\s") // to a rounding of 16-bit weights
+        assertThat(e.out()).containsPattern("(?m)^ensemble \\(geometric\\)\\s+0\\.96[89]\\d\\s+0\\.99\\d\\d\\s+0\\.14\\d\\d\\s+0\\.96\\d\\d\\s") // to a rounding of 16-bit weights
                 .contains("2 networks, 1220 validation and 1190 test images", "half precision");
         assertThat(Files.size(ens.resolve("model.zip"))).isLessThan(5L << 20);
+        // that folder alone is packed again with the other mean, its members' records carried over
+        TestShell.Result a = shell.run("train:ensemble --half --mean arithmetic --out " + work.resolve("character-ens-a") + " " + ens + " " + ScoreTest.HOLO);
+        assertThat(a.status()).as(a.message() + a.out()).isZero();
+        assertThat(a.out()).containsPattern("(?m)^" + java.util.regex.Pattern.quote(cal.toString()) + "\\s+0\\.9689\\s")
+                .containsPattern("(?m)^ensemble \\(arithmetic\\)\\s+0\\.96[89]\\d\\s");
+        assertThat(shell.run("train:ensemble --mean median --out " + work.resolve("x") + " " + ens + " " + ScoreTest.HOLO).message())
+                .isEqualTo("train:ensemble: --mean is geometric or arithmetic, not median");
         assertThat(shell.run("train:ensemble --out " + cal + " " + cal + "," + cal + " " + ScoreTest.HOLO).message())
                 .isEqualTo(cal + ": holds a model.zip that is not an ensemble (no ensemble.json); give another --out");
     }

@@ -22,10 +22,13 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
  * Several classifiers packed as one network: each member's layers side by side on one input, each member's softmax
- * output layer turned into a hidden softmax layer of the same weights, their probabilities averaged, and an output
- * layer that passes the mean through unchanged (identity weights; its loss is never used, MSE because DL4J refuses
- * cross-entropy on an identity output). So an ensemble is one ordinary DL4J graph that every
- * reader of a network (scoring, {@link FoldedNet}, the flip test, eval:run) takes as it takes one network.
+ * output layer turned into a hidden layer of the same weights, their outputs averaged, and an output layer of identity
+ * weights (its loss is never used). Two means: {@linkplain #mean arithmetic}, the members' probabilities averaged (hidden
+ * softmax layers, identity output, MSE because DL4J refuses cross-entropy on an identity output), and
+ * {@linkplain #geometric(ComputationGraph, boolean) geometric}, their logits averaged and then a softmax (hidden
+ * identity layers, softmax output): the normalised geometric mean of their probabilities, which a face two members both
+ * doubt cannot win on one member's certainty. Either way an ensemble is one ordinary DL4J graph that every reader of a
+ * network (scoring, {@link FoldedNet}, the flip test, eval:run) takes as it takes one network.
  */
 public final class Ensembles {
     /** Names in the packed graph: the shared input, each member's prefix, the mean and the output. */
@@ -84,6 +87,34 @@ public final class Ensembles {
         return packed;
     }
 
+    /**
+     * The same ensemble with the other mean: {@code geometric} averages the members' logits and applies one softmax,
+     * otherwise their probabilities are averaged. Only activations and the unused loss change, so the weights carry
+     * over as they are (a packed ensemble can switch without its members' runs).
+     */
+    public static ComputationGraph geometric(ComputationGraph packed, boolean geometric) {
+        if (members(packed) == 0) {
+            throw new IllegalArgumentException("not an ensemble packed by Konomi (no vertex " + MEAN + ")");
+        }
+        ComputationGraphConfiguration conf = packed.getConfiguration().clone();
+        for (String member : conf.getVertexInputs().get(MEAN)) {
+            ((org.deeplearning4j.nn.conf.layers.BaseLayer) ((LayerVertex) conf.getVertices().get(member)).getLayerConf().getLayer())
+                    .setActivationFn((geometric ? Activation.IDENTITY : Activation.SOFTMAX).getActivationFunction());
+        }
+        OutputLayer out = (OutputLayer) ((LayerVertex) conf.getVertices().get(OUTPUT)).getLayerConf().getLayer();
+        out.setActivationFn((geometric ? Activation.SOFTMAX : Activation.IDENTITY).getActivationFunction());
+        out.setLossFn((geometric ? LossFunction.MCXENT : LossFunction.MSE).getILossFunction());
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init(packed.params().dup(), false);
+        return g;
+    }
+
+    /** Whether a packed ensemble averages its members' logits ({@link #geometric(ComputationGraph, boolean)}). */
+    public static boolean geometric(Model net) {
+        return members(net) > 0 && ((org.deeplearning4j.nn.conf.layers.BaseLayer) ((ComputationGraph) net).getLayer(memberOutputs((ComputationGraph) net).get(0))
+                .conf().getLayer()).getActivationFn() instanceof org.nd4j.linalg.activations.impl.ActivationIdentity;
+    }
+
     /** Adds {@code g}'s vertices under {@code prefix}; returns the name of its (now hidden) softmax layer. */
     private static String add(ComputationGraphConfiguration.GraphBuilder b, ComputationGraph g, String prefix) {
         ComputationGraphConfiguration conf = g.getConfiguration();
@@ -112,14 +143,14 @@ public final class Ensembles {
         return prefix + out;
     }
 
-    /** The members' softmax layers, in order. */
-    private static List<String> softmaxes(ComputationGraph g) {
+    /** The members' output layers (softmax, or identity in a geometric ensemble), in order. */
+    private static List<String> memberOutputs(ComputationGraph g) {
         return g.getConfiguration().getVertexInputs().get(MEAN);
     }
 
     /** The width of the members' pooled features side by side: what a new head on an ensemble reads ({@link #fromBase}). */
     static long featureWidth(ComputationGraph ensemble) {
-        return softmaxes(ensemble).stream()
+        return memberOutputs(ensemble).stream()
                 .mapToLong(v -> ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) ensemble.getLayer(v).conf().getLayer()).getNIn()).sum();
     }
 
@@ -130,11 +161,11 @@ public final class Ensembles {
      */
     static ComputationGraph fromBase(ComputationGraph ensemble, OutputLayer head, org.deeplearning4j.nn.transferlearning.FineTuneConfiguration ft,
                                      boolean freeze) {
-        List<String> softmaxes = softmaxes(ensemble);
-        String[] features = softmaxes.stream().map(v -> ensemble.getConfiguration().getVertexInputs().get(v).get(0)).toArray(String[]::new);
+        List<String> outputs = memberOutputs(ensemble);
+        String[] features = outputs.stream().map(v -> ensemble.getConfiguration().getVertexInputs().get(v).get(0)).toArray(String[]::new);
         org.deeplearning4j.nn.transferlearning.TransferLearning.GraphBuilder b = new org.deeplearning4j.nn.transferlearning.TransferLearning.GraphBuilder(ensemble)
                 .fineTuneConfiguration(ft).removeVertexAndConnections(OUTPUT).removeVertexAndConnections(MEAN);
-        softmaxes.forEach(b::removeVertexAndConnections);
+        outputs.forEach(b::removeVertexAndConnections);
         b.addVertex("features", new org.deeplearning4j.nn.conf.graph.MergeVertex(), features).addLayer(OUTPUT, head, "features").setOutputs(OUTPUT);
         if (freeze) {
             b.setFeatureExtractor(features);
@@ -144,12 +175,18 @@ public final class Ensembles {
 
     /**
      * A regressor through an ensemble's labels (train:run --via-labels): the ensemble whole and frozen, its mean
-     * probabilities read by {@code rating}, one weight per label and a bias.
+     * probabilities (after a softmax on the mean logits of a geometric one) read by {@code rating}, one weight per label
+     * and a bias.
      */
     static ComputationGraph viaLabels(ComputationGraph ensemble, OutputLayer rating, org.deeplearning4j.nn.transferlearning.FineTuneConfiguration ft) {
-        return new org.deeplearning4j.nn.transferlearning.TransferLearning.GraphBuilder(ensemble).fineTuneConfiguration(ft)
-                .removeVertexAndConnections(OUTPUT).addLayer(OUTPUT, rating, MEAN).setOutputs(OUTPUT)
-                .setFeatureExtractor(softmaxes(ensemble).toArray(String[]::new)).build();
+        org.deeplearning4j.nn.transferlearning.TransferLearning.GraphBuilder b = new org.deeplearning4j.nn.transferlearning.TransferLearning.GraphBuilder(ensemble)
+                .fineTuneConfiguration(ft).removeVertexAndConnections(OUTPUT);
+        String probabilities = MEAN;
+        if (geometric(ensemble)) {
+            probabilities = "probabilities";
+            b.addLayer(probabilities, new org.deeplearning4j.nn.conf.layers.ActivationLayer.Builder().activation(Activation.SOFTMAX).build(), MEAN);
+        }
+        return b.addLayer(OUTPUT, rating, probabilities).setOutputs(OUTPUT).setFeatureExtractor(memberOutputs(ensemble).toArray(String[]::new)).build();
     }
 
     /** How many members a network packed by {@link #mean} holds (0 for any other network). */

@@ -13,7 +13,7 @@ import konomi.api.train.TrainListener;
 @Component
 public class CnnEnsembler implements Ensembler {
     @Override
-    public EnsembleResult pack(List<Path> runs, Path dataset, Path out, boolean half, TrainListener listener) {
-        return new Ensemble(runs, dataset, out, half, listener).run();
+    public EnsembleResult pack(List<Path> runs, Path dataset, Path out, boolean half, Mean mean, TrainListener listener) {
+        return new Ensemble(runs, dataset, out, half, mean == Mean.GEOMETRIC, listener).run();
     }
 }

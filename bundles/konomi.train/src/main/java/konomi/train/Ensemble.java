@@ -28,20 +28,24 @@ import konomi.util.AtomicFile;
 
 /**
  * train:ensemble: classifier runs packed into one network that outputs the mean of their probabilities
- * ({@link Ensembles#mean}), measured with each member on the validation and test parts all of them held back (the
+ * ({@link Ensembles#mean}) or, {@code geometric}, of their logits before one softmax ({@link Ensembles#geometric}), measured with each member on the validation and test parts all of them held back (the
  * same recorded split, so the comparison is fair and the test part stays unseen). Written into {@code out}: the
  * network ({@code model.zip}, at half precision when asked), the first member's {@code model.json} and
  * {@code split.json} (so eval:run and model:package take the folder as a run), and {@code ensemble.json}. An ensemble
- * folder is packed again in place, each file replaced atomically; a folder with any other model.zip is refused.
+ * folder is packed again in place, each file replaced atomically; a folder with any other model.zip is refused. One
+ * ensemble folder given alone is packed again from the weights it holds, with the mean asked for (its members' runs
+ * need not be at hand; their recorded figures carry over).
  */
-record Ensemble(List<Path> runs, Path dataset, Path out, boolean half, TrainListener listener) {
+record Ensemble(List<Path> runs, Path dataset, Path out, boolean half, boolean geometric, TrainListener listener) {
     static final String FILE = "ensemble.json";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BATCH = 64;
 
     EnsembleResult run() {
-        if (runs.size() < 2) {
-            throw new KonomiException("an ensemble needs two runs or more, got " + runs.size());
+        boolean again = runs.size() == 1 && Files.isRegularFile(runs.get(0).resolve(FILE));
+        if (runs.size() < 2 && !again) {
+            throw new KonomiException("an ensemble needs two runs or more, or one ensemble's folder to pack again, got "
+                    + (runs.isEmpty() ? "none" : runs.get(0) + " alone"));
         }
         if (Files.exists(out.resolve("model.zip")) && !Files.exists(out.resolve(FILE))) {
             // an ensemble is packed again in place (train.gosh does); any other network there is the user's to keep
@@ -86,22 +90,43 @@ record Ensemble(List<Path> runs, Path dataset, Path out, boolean half, TrainList
             c.skipped.forEach(s -> listener.message("skipped " + s));
         }
 
-        List<Model> members = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         List<Map<String, Double>> memberFigures = new ArrayList<>();
-        for (Path run : runs) {
-            Model net = Loop.restoreModel(run.resolve("model.zip"), false);
-            members.add(net);
-            Map<String, Double> f = new LinkedHashMap<>();
-            figures(net, v, meta).forEach((k, x) -> f.put("validation_" + k, x));
-            if (t != null) {
-                figures(net, t, meta).forEach((k, x) -> f.put("test_" + k, x));
-            }
-            memberFigures.add(f);
-            listener.message(String.format(Locale.ROOT, "%s: validation accuracy %.4f, loss %.4f", run, f.get("validation_accuracy"), f.get("validation_loss")));
-        }
+        ArrayNode records = JSON.createArrayNode();
         Model packed;
         try {
-            packed = Ensembles.mean(members, meta.size());
+            if (again) {
+                JsonNode before = readJson(runs.get(0).resolve(FILE));
+                for (JsonNode m : before.path("members")) {
+                    names.add(m.path("run").asText());
+                    Map<String, Double> f = new LinkedHashMap<>();
+                    m.path("figures").fields().forEachRemaining(e -> f.put(e.getKey(), e.getValue().asDouble()));
+                    memberFigures.add(f);
+                    records.add(m.deepCopy());
+                }
+                Model net = Loop.restoreModel(runs.get(0).resolve("model.zip"), false);
+                if (!(net instanceof org.deeplearning4j.nn.graph.ComputationGraph g) || Ensembles.members(g) == 0) {
+                    throw new KonomiException(runs.get(0).resolve("model.zip") + ": not a packed ensemble, though " + FILE + " says so");
+                }
+                packed = Ensembles.geometric(g, geometric);
+            } else {
+                List<Model> members = new ArrayList<>();
+                for (Path run : runs) {
+                    Model net = Loop.restoreModel(run.resolve("model.zip"), false);
+                    members.add(net);
+                    Map<String, Double> f = new LinkedHashMap<>();
+                    figures(net, v, meta).forEach((k, x) -> f.put("validation_" + k, x));
+                    if (t != null) {
+                        figures(net, t, meta).forEach((k, x) -> f.put("test_" + k, x));
+                    }
+                    names.add(run.toString());
+                    memberFigures.add(f);
+                    records.add(record(run, f));
+                    listener.message(String.format(Locale.ROOT, "%s: validation accuracy %.4f, loss %.4f", run, f.get("validation_accuracy"), f.get("validation_loss")));
+                }
+                packed = Ensembles.mean(members, meta.size());
+                packed = geometric ? Ensembles.geometric((org.deeplearning4j.nn.graph.ComputationGraph) packed, true) : packed;
+            }
         } catch (IllegalArgumentException e) {
             throw new KonomiException(runs + ": " + e.getMessage());
         }
@@ -120,8 +145,8 @@ record Ensemble(List<Path> runs, Path dataset, Path out, boolean half, TrainList
             throw new KonomiException(out + ": cannot write a temporary file: " + e.getMessage(), e);
         }
         Map<String, Double> valFigures = figures(stored, v, meta), testFigures = t == null ? Map.of() : figures(stored, t, meta);
-        write(bytes, valFigures, testFigures, memberFigures);
-        return new EnsembleResult(valFigures, testFigures, memberFigures, out.resolve("model.zip").toAbsolutePath(), bytes.length,
+        write(bytes, valFigures, testFigures, records, again);
+        return new EnsembleResult(valFigures, testFigures, names, memberFigures, out.resolve("model.zip").toAbsolutePath(), bytes.length,
                 out.resolve(FILE).toAbsolutePath());
     }
 
@@ -149,31 +174,39 @@ record Ensemble(List<Path> runs, Path dataset, Path out, boolean half, TrainList
         return Files.isRegularFile(metrics) && readJson(metrics).path("validation_trained_on").asBoolean(false);
     }
 
-    private void write(byte[] bytes, Map<String, Double> val, Map<String, Double> test, List<Map<String, Double>> members) {
+    /** A member's record in ensemble.json: its run, network, figures, and how it was trained and calibrated. */
+    private static ObjectNode record(Path run, Map<String, Double> figures) {
+        ObjectNode m = JSON.createObjectNode();
+        m.put("run", run.toString());
+        m.put("model_sha256", RecordedSplit.sha256(run.resolve("model.zip")));
+        m.set("figures", JSON.valueToTree(figures));
+        // kept with the ensemble: its run folder may not ship
+        if (Files.isRegularFile(run.resolve("metrics.json"))) {
+            m.set("options", readJson(run.resolve("metrics.json")).path("options"));
+        }
+        if (Files.isRegularFile(run.resolve(Calibration.FILE))) {
+            m.set("temperature", readJson(run.resolve(Calibration.FILE)).path("temperature"));
+        }
+        return m;
+    }
+
+    private void write(byte[] bytes, Map<String, Double> val, Map<String, Double> test, ArrayNode members, boolean again) {
         try {
             Files.createDirectories(out);
             ObjectNode r = JSON.createObjectNode();
-            r.put("method", "the mean of the members' probabilities (each member's flip test as it was validated), one network");
+            r.put("method", (geometric ? "the mean of the members' logits, then a softmax (the normalised geometric mean of their probabilities)"
+                    : "the mean of the members' probabilities") + "; each member's flip test as it was validated; one network");
+            r.put("mean", geometric ? "geometric" : "arithmetic");
             r.put("precision", half ? "half (16-bit weights, computed in 32 bits)" : "single");
             r.put("bytes", bytes.length);
             r.put("dataset", dataset.toString());
+            if (again) {
+                r.put("packed_again_from", runs.get(0).resolve("model.zip").toString());
+                r.put("packed_again_from_sha256", RecordedSplit.sha256(runs.get(0).resolve("model.zip")));
+            }
             r.set("validation", JSON.valueToTree(val));
             r.set("test", JSON.valueToTree(test));
-            ArrayNode a = r.putArray("members");
-            for (int i = 0; i < runs.size(); i++) {
-                ObjectNode m = a.addObject();
-                Path run = runs.get(i);
-                m.put("run", run.toString());
-                m.put("model_sha256", RecordedSplit.sha256(run.resolve("model.zip")));
-                m.set("figures", JSON.valueToTree(members.get(i)));
-                // how each member was trained and calibrated, kept with the ensemble (its run folder may not ship)
-                if (Files.isRegularFile(run.resolve("metrics.json"))) {
-                    m.set("options", readJson(run.resolve("metrics.json")).path("options"));
-                }
-                if (Files.isRegularFile(run.resolve(Calibration.FILE))) {
-                    m.set("temperature", readJson(run.resolve(Calibration.FILE)).path("temperature"));
-                }
-            }
+            r.set("members", members);
             AtomicFile.write(out.resolve("model.json"), Files.readAllBytes(runs.get(0).resolve("model.json")));
             AtomicFile.write(out.resolve(RecordedSplit.FILE), Files.readAllBytes(runs.get(0).resolve(RecordedSplit.FILE)));
             AtomicFile.writeString(out.resolve(FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r));

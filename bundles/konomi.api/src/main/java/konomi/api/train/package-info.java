@@ -3,7 +3,7 @@
  * detector pictures, each taking typed options and returning typed results (unstable until 1.0).
  */
 @Export
-@Version("0.18.0")
+@Version("0.19.0")
 package konomi.api.train;
 
 import org.osgi.annotation.bundle.Export;
