@@ -25,7 +25,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * output layer turned into a hidden layer of the same weights, their outputs averaged, and an output layer of identity
  * weights (its loss is never used). Two means: {@linkplain #mean arithmetic}, the members' probabilities averaged (hidden
  * softmax layers, identity output, MSE because DL4J refuses cross-entropy on an identity output), and
- * {@linkplain #geometric(ComputationGraph, boolean) geometric}, their logits averaged and then a softmax (hidden
+ * {@linkplain #withMean geometric}, their logits averaged and then a softmax (hidden
  * identity layers, softmax output): the normalised geometric mean of their probabilities, which a face two members both
  * doubt cannot win on one member's certainty. Either way an ensemble is one ordinary DL4J graph that every reader of a
  * network (scoring, {@link FoldedNet}, the flip test, eval:run) takes as it takes one network.
@@ -92,7 +92,7 @@ public final class Ensembles {
      * otherwise their probabilities are averaged. Only activations and the unused loss change, so the weights carry
      * over as they are (a packed ensemble can switch without its members' runs).
      */
-    public static ComputationGraph geometric(ComputationGraph packed, boolean geometric) {
+    public static ComputationGraph withMean(ComputationGraph packed, boolean geometric) {
         if (members(packed) == 0) {
             throw new IllegalArgumentException("not an ensemble packed by Konomi (no vertex " + MEAN + ")");
         }
@@ -109,8 +109,8 @@ public final class Ensembles {
         return g;
     }
 
-    /** Whether a packed ensemble averages its members' logits ({@link #geometric(ComputationGraph, boolean)}). */
-    public static boolean geometric(Model net) {
+    /** Whether a packed ensemble averages its members' logits ({@link #withMean}). */
+    public static boolean isGeometric(Model net) {
         return members(net) > 0 && ((org.deeplearning4j.nn.conf.layers.BaseLayer) ((ComputationGraph) net).getLayer(memberOutputs((ComputationGraph) net).get(0))
                 .conf().getLayer()).getActivationFn() instanceof org.nd4j.linalg.activations.impl.ActivationIdentity;
     }
@@ -182,7 +182,7 @@ public final class Ensembles {
         org.deeplearning4j.nn.transferlearning.TransferLearning.GraphBuilder b = new org.deeplearning4j.nn.transferlearning.TransferLearning.GraphBuilder(ensemble)
                 .fineTuneConfiguration(ft).removeVertexAndConnections(OUTPUT);
         String probabilities = MEAN;
-        if (geometric(ensemble)) {
+        if (isGeometric(ensemble)) {
             probabilities = "probabilities";
             b.addLayer(probabilities, new org.deeplearning4j.nn.conf.layers.ActivationLayer.Builder().activation(Activation.SOFTMAX).build(), MEAN);
         }

@@ -69,9 +69,9 @@ class EnsemblesTest {
     @Test
     void theGeometricMeanAveragesLogitsAndSwitchesBackWithTheSameWeights(@TempDir Path dir) throws IOException {
         List<Model> members = List.of(res(1), res(2), deep(3));
-        ComputationGraph arithmetic = Ensembles.mean(members, 32), geometric = Ensembles.geometric(arithmetic, true);
-        assertTrue(Ensembles.geometric((Model) geometric));
-        assertTrue(!Ensembles.geometric((Model) arithmetic));
+        ComputationGraph arithmetic = Ensembles.mean(members, 32), geometric = Ensembles.withMean(arithmetic, true);
+        assertTrue(Ensembles.isGeometric(geometric));
+        assertTrue(!Ensembles.isGeometric(arithmetic));
         INDArray x = Nd4j.rand(DataType.FLOAT, 5, 3, 32, 32);
         // the normalised geometric mean of the members' probabilities: the softmax of their mean log-probabilities
         INDArray logs = Nd4j.zeros(DataType.FLOAT, 5, 3);
@@ -82,21 +82,21 @@ class EnsemblesTest {
         INDArray y = Nets.output(geometric, x);
         assertTrue(y.equalsWithEps(expected, 1e-5), () -> y + " against " + expected);
         assertTrue(!y.equalsWithEps(Nets.output(arithmetic, x), 1e-4), "the two means differ");
-        assertTrue(Nets.output(Ensembles.geometric(geometric, false), x).equalsWithEps(Nets.output(arithmetic, x), 1e-6), "and switch back");
+        assertTrue(Nets.output(Ensembles.withMean(geometric, false), x).equalsWithEps(Nets.output(arithmetic, x), 1e-6), "and switch back");
         Model folded = FoldedNet.fold(geometric, 32, CNN2DFormat.NHWC);
         INDArray f = Nets.outputInLayout(folded, x.permute(0, 2, 3, 1).dup(), false);
         assertTrue(f.equalsWithEps(expected, 1e-4), () -> f + " against " + expected);
         File half = dir.resolve("half.zip").toFile();
         ModelSerializer.writeModel(Ensembles.halfPrecision(geometric), half, false);
         Model back = Nets.restoreModel(half, false);
-        assertTrue(Ensembles.geometric(back));
+        assertTrue(Ensembles.isGeometric(back));
         assertTrue(Nets.output(back, x).equalsWithEps(expected, 2e-3));
         // a rating through the labels reads the probabilities, not the mean logits
         ModelMeta rating = new ModelMeta("regression", List.of(), 32, ModelMeta.RGB01, new double[] {1, 5}, null);
         ComputationGraph net = Nets.viaLabels(geometric, rating, 5, LR, 1e-4);
         INDArray w = net.getLayer(Ensembles.OUTPUT).getParam("W"), b = net.getLayer(Ensembles.OUTPUT).getParam("b");
         assertTrue(Nets.output(net, x).equalsWithEps(expected.mmul(w).addRowVector(b), 1e-5));
-        assertThrows(IllegalArgumentException.class, () -> Ensembles.geometric(res(1), true));
+        assertThrows(IllegalArgumentException.class, () -> Ensembles.withMean(res(1), true));
     }
 
     @Test

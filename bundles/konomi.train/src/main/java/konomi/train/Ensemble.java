@@ -28,10 +28,11 @@ import konomi.util.AtomicFile;
 
 /**
  * train:ensemble: classifier runs packed into one network that outputs the mean of their probabilities
- * ({@link Ensembles#mean}) or, {@code geometric}, of their logits before one softmax ({@link Ensembles#geometric}), measured with each member on the validation and test parts all of them held back (the
- * same recorded split, so the comparison is fair and the test part stays unseen). Written into {@code out}: the
- * network ({@code model.zip}, at half precision when asked), the first member's {@code model.json} and
- * {@code split.json} (so eval:run and model:package take the folder as a run), and {@code ensemble.json}. An ensemble
+ * ({@link Ensembles#mean}) or, {@code geometric}, of their logits before one softmax ({@link Ensembles#withMean}),
+ * measured with each member on the validation and test parts all of them held back (the same recorded split, so the
+ * comparison is fair and the test part stays unseen). Written into {@code out}: the network ({@code model.zip}, at
+ * half precision when asked), the first member's {@code model.json} and {@code split.json} (so eval:run and
+ * model:package take the folder as a run), and {@code ensemble.json}. An ensemble
  * folder is packed again in place, each file replaced atomically; a folder with any other model.zip is refused. One
  * ensemble folder given alone is packed again from the weights it holds, with the mean asked for (its members' runs
  * need not be at hand; their recorded figures carry over).
@@ -108,7 +109,7 @@ record Ensemble(List<Path> runs, Path dataset, Path out, boolean half, boolean g
                 if (!(net instanceof org.deeplearning4j.nn.graph.ComputationGraph g) || Ensembles.members(g) == 0) {
                     throw new KonomiException(runs.get(0).resolve("model.zip") + ": not a packed ensemble, though " + FILE + " says so");
                 }
-                packed = Ensembles.geometric(g, geometric);
+                packed = Ensembles.withMean(g, geometric);
             } else {
                 List<Model> members = new ArrayList<>();
                 for (Path run : runs) {
@@ -124,8 +125,8 @@ record Ensemble(List<Path> runs, Path dataset, Path out, boolean half, boolean g
                     records.add(record(run, f));
                     listener.message(String.format(Locale.ROOT, "%s: validation accuracy %.4f, loss %.4f", run, f.get("validation_accuracy"), f.get("validation_loss")));
                 }
-                packed = Ensembles.mean(members, meta.size());
-                packed = geometric ? Ensembles.geometric((org.deeplearning4j.nn.graph.ComputationGraph) packed, true) : packed;
+                org.deeplearning4j.nn.graph.ComputationGraph mean = Ensembles.mean(members, meta.size());
+                packed = geometric ? Ensembles.withMean(mean, true) : mean;
             }
         } catch (IllegalArgumentException e) {
             throw new KonomiException(runs + ": " + e.getMessage());
